@@ -1,0 +1,39 @@
+package rules
+
+import (
+	"github.com/mati-dev/mati/artifact"
+	"github.com/mati-dev/mati/inference"
+)
+
+// Archive is everything the checks know about one artifact: the entry index,
+// the members that were read, the environment the container will see, and
+// the facts about the inference script.
+type Archive struct {
+	// Name is the artifact's name as the user wrote it.
+	Name string
+	// Format is "tar.gz", "tar", "folder" or "s3-prefix".
+	Format string
+	// Entries are all members in archive order, duplicates included.
+	Entries []artifact.Entry
+	// Files holds the content of the members that were read, by normalised
+	// path (the last one wins for duplicates). Each is at most ReadCap bytes.
+	Files map[string][]byte
+	// OverCap lists members that a check wanted but that exceed ReadCap,
+	// with their declared size.
+	OverCap map[string]int64
+	// Env is the environment the container will see: the user's --env values
+	// over the defaults the SageMaker Python SDK sets.
+	Env map[string]string
+	// Framework is the detected (or forced) framework name, "unknown" if none.
+	Framework string
+	// FrameworkReason says what the detection was based on.
+	FrameworkReason string
+	// ScriptPath is the normalised path of the inference script that was
+	// analysed, "" if there is none.
+	ScriptPath string
+	// Script holds the facts about the inference script, nil if there is none.
+	Script *inference.Script
+	// ReadErr is the error that stopped the walk early (corrupt gzip or tar,
+	// a limit), nil if the whole artifact was read.
+	ReadErr error
+}

@@ -1,0 +1,88 @@
+package rules
+
+// SchemaVersion is the version of the JSON document. Changing the document's
+// shape bumps it.
+const SchemaVersion = 1
+
+// Report is the result of inspecting one or more artifacts.
+type Report struct {
+	SchemaVersion int      `json:"schema_version"`
+	Artifacts     []Result `json:"artifacts"`
+	Summary       Summary  `json:"summary"`
+}
+
+// Result is what was found in one artifact.
+type Result struct {
+	// Source is the artifact as the user named it.
+	Source string `json:"source"`
+	// Framework is "xgboost", "pytorch", "sklearn", "tensorflow",
+	// "huggingface" or "unknown".
+	Framework string `json:"framework"`
+	// FrameworkReason says what the framework detection was based on.
+	FrameworkReason string `json:"framework_reason"`
+	// Format is "tar.gz", "tar", "folder" or "s3-prefix"; "" when the
+	// artifact could not be read.
+	Format string `json:"format"`
+	// TotalSize is the sum of the declared sizes of the regular files.
+	TotalSize int64 `json:"total_size"`
+	// Entries are the artifact's members in archive order.
+	Entries []EntryView `json:"entries"`
+	// Expected are files the framework's container looks for that are
+	// missing from the artifact.
+	Expected []ExpectedFile `json:"expected"`
+	// Handlers are the handlers found in the inference script.
+	Handlers []HandlerView `json:"handlers"`
+	// Findings are sorted by path, line, column, rule and message.
+	Findings []Finding `json:"findings"`
+	// Error is set when the artifact could not be inspected at all.
+	Error string `json:"error"`
+}
+
+// EntryView is one member as reported.
+type EntryView struct {
+	Path string `json:"path"`
+	Type string `json:"type"` // "file" | "dir" | "symlink" | "hardlink" | "other"
+	Size int64  `json:"size"`
+	Mode int64  `json:"mode"`
+	Link string `json:"link,omitempty"`
+	Role Role   `json:"role"`
+}
+
+// ExpectedFile is a file the container looks for that is not in the artifact.
+type ExpectedFile struct {
+	Path string `json:"path"` // a path or a pattern such as "*.pt"
+	Role Role   `json:"role"`
+}
+
+// HandlerView is one handler as reported.
+type HandlerView struct {
+	Name   string `json:"name"`
+	Path   string `json:"path"`
+	Line   int    `json:"line"`   // 1-based; 0 when missing
+	Params int    `json:"params"` // positional parameters; -1 means any
+	Status string `json:"status"` // "found" | "missing" | "wrong arity" | "ignored"
+}
+
+// Summary counts artifacts and findings over a report.
+type Summary struct {
+	Artifacts int `json:"artifacts"`
+	Failed    int `json:"failed"` // artifacts that could not be inspected
+	Errors    int `json:"errors"`
+	Warnings  int `json:"warnings"`
+	Infos     int `json:"infos"`
+}
+
+// Role is what an entry is for.
+type Role string
+
+// The roles of entries.
+const (
+	RoleModel         Role = "model"
+	RoleCode          Role = "code"
+	RoleDependencies  Role = "dependencies"
+	RoleMetadata      Role = "metadata"
+	RolePreprocessing Role = "preprocessing"
+	RoleJunk          Role = "junk"
+	RoleUnexpected    Role = "unexpected"
+	RoleDir           Role = "dir"
+)
