@@ -13,6 +13,11 @@ type Config struct {
 	Env map[string]string
 	// Framework forces the framework ("" detects it).
 	Framework string
+	// Image is the container image URI the model will run in ("" unknown).
+	Image string
+	// InstanceType is the endpoint's instance type, e.g. "ml.m5.large"
+	// ("" unknown).
+	InstanceType string
 }
 
 // Inspect reads the artifact once and judges it. An artifact that cannot be
