@@ -33,6 +33,12 @@ type Archive struct {
 	ScriptPath string
 	// Script holds the facts about the inference script, nil if there is none.
 	Script *inference.Script
+	// Image is the container image URI the model runs in ("" unknown).
+	Image string
+	// InstanceType is the endpoint's instance type ("" unknown).
+	InstanceType string
+	// Region is the model's AWS region ("" unknown).
+	Region string
 	// ReadErr is the error that stopped the walk early (corrupt gzip or tar,
 	// a limit), nil if the whole artifact was read.
 	ReadErr error
