@@ -84,6 +84,10 @@ type Script struct {
 	// SyntaxError is the first syntax error, or nil if the script parses.
 	SyntaxError *SyntaxError
 	// ModelPaths are the files model_fn (or a helper in the same file that
-	// it calls) opens relative to the model directory.
+	// it calls) opens relative to the model directory, in source order.
 	ModelPaths []PathRef
+	// Coding is the encoding named by a PEP 263 declaration on line 1 or 2
+	// ("# -*- coding: latin-1 -*-"), lower-cased, or "" if there is none.
+	// Python reads the script in that encoding instead of UTF-8.
+	Coding string
 }
