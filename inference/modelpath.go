@@ -62,9 +62,15 @@ func normalize(v pathVal) pathVal {
 //
 //	dir + "/model.pth"         -> dir + "/model.pth"
 //	"/opt/ml/" + "model/x.bin" -> dir + "/x.bin"
+//	"" + dir                   -> dir
 //	"x" + dir                  -> not known
 func concat(a, b pathVal) pathVal {
-	if !a.ok || !b.ok || b.inDir {
+	switch {
+	case !a.ok || !b.ok:
+		return pathVal{}
+	case b.inDir && !a.inDir && a.s == "":
+		return b
+	case b.inDir:
 		return pathVal{}
 	}
 	v := pathVal{ok: true, inDir: a.inDir, s: a.s + b.s, line: b.line, col: b.col}
@@ -365,6 +371,8 @@ func (s *scanner) modelPaths() []PathRef {
 			delete(e, name)
 			if i == 0 {
 				e[name] = pathVal{ok: true, inDir: true}
+			} else if v := s.eval(p.ChildByFieldName("value"), s.consts, 0); v.ok {
+				e[name] = v
 			}
 		}
 		if body := fn.ChildByFieldName("body"); body != nil {

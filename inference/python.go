@@ -96,6 +96,13 @@ func Scan(src []byte) (*Script, error) {
 	s.module(root)
 	s.scanTree(root)
 	s.script.ModelPaths = s.modelPaths()
+	// Definitions recovered from a syntax error are found out of order.
+	slices.SortStableFunc(s.script.Handlers, func(a, b Handler) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Col - b.Col
+	})
 	return s.script, encErr
 }
 
@@ -219,8 +226,11 @@ func (s *scanner) statement(n *sitter.Node) {
 		if id == "model_fn" {
 			s.modelFns = append(s.modelFns, *n)
 		}
-		if body := n.ChildByFieldName("body"); body != nil {
-			s.nested(body)
+		// The body, and anything tree-sitter recovered beside it.
+		for _, c := range namedChildren(n) {
+			if c.Kind() != "identifier" && c.Kind() != "parameters" {
+				s.nested(&c)
+			}
 		}
 	case "decorated_definition":
 		if def := n.ChildByFieldName("definition"); def != nil {
@@ -241,9 +251,14 @@ func (s *scanner) statement(n *sitter.Node) {
 		}
 	case "import_statement", "import_from_statement", "future_import_statement":
 		s.importBindings(n)
+	case "ERROR":
+		s.recoverDefs(n)
+		for _, c := range namedChildren(n) {
+			s.statement(&c)
+		}
 	case "if_statement", "elif_clause", "else_clause", "try_statement", "except_clause",
 		"except_group_clause", "finally_clause", "with_statement", "for_statement",
-		"while_statement", "match_statement", "case_clause", "block", "ERROR":
+		"while_statement", "match_statement", "case_clause", "block":
 		// Compound statements: read the statements of their blocks (and of
 		// whatever tree-sitter recovered inside an ERROR). Conditions and
 		// other expressions are not statements and are skipped.
@@ -251,6 +266,57 @@ func (s *scanner) statement(n *sitter.Node) {
 			s.statement(&c)
 		}
 	}
+}
+
+// recoverDefs reports the handler definitions that tree-sitter could not
+// build while recovering from a syntax error: a "def" keyword in column 1
+// directly inside an ERROR node, followed by a handler name. Their
+// parameters are counted only when they are plain names (see
+// recoveredParams).
+//
+//	(ERROR ... "def" (identifier "predict_fn") ...) -> predict_fn
+func (s *scanner) recoverDefs(n *sitter.Node) {
+	for i := uint(0); i+1 < n.ChildCount(); i++ {
+		kw, name := n.Child(i), n.Child(i+1)
+		if s.text(kw) != "def" || kw.StartPosition().Column != 0 || name.Kind() != "identifier" {
+			continue
+		}
+		id := s.text(name)
+		if s.handler[id] {
+			next := name.NextSibling()
+			if next == nil {
+				next = n.NextSibling()
+			}
+			s.addHandler(name, recoveredParams(next), BindDef)
+		}
+		s.unbind(id)
+	}
+}
+
+// recoveredParams counts the parameters of a definition that tree-sitter
+// could not build, when they are plain names:
+//
+//	(parameters a b)          -> 2
+//	(argument_list data model) -> 2
+//	(argument_list x (keyword_argument y 1)) -> AnyParams
+//	nil                       -> AnyParams
+func recoveredParams(n *sitter.Node) int {
+	if n == nil {
+		return AnyParams
+	}
+	switch n.Kind() {
+	case "parameters":
+		return countParams(n)
+	case "argument_list":
+		c := namedChildren(n)
+		for _, a := range c {
+			if a.Kind() != "identifier" {
+				return AnyParams
+			}
+		}
+		return len(c)
+	}
+	return AnyParams
 }
 
 // unbind forgets what is known about a module-level name.
@@ -405,7 +471,18 @@ func (s *scanner) importBindings(n *sitter.Node) {
 
 // nested records definitions of handler names anywhere below n, which is
 // the body of a class or a function.
+//
+// A definition that starts in column 1 is a module-level statement that
+// tree-sitter placed inside an earlier, broken definition while recovering
+// from a syntax error; Python never nests a statement there.
 func (s *scanner) nested(n *sitter.Node) {
+	if k := n.Kind(); (k == "function_definition" || k == "decorated_definition") && n.StartPosition().Column == 0 {
+		s.statement(n)
+		return
+	}
+	if n.Kind() == "ERROR" {
+		s.recoverDefs(n)
+	}
 	if n.Kind() == "function_definition" {
 		if name := n.ChildByFieldName("name"); name != nil && s.handler[s.text(name)] {
 			line, col := pos(name)
