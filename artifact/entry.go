@@ -10,11 +10,11 @@ type Type string
 
 // The member types an [Entry] can have.
 const (
-	TypeFile     Type = "file"
+	TypeFile     Type = "file" // regular file, GNU sparse files included
 	TypeDir      Type = "dir"
 	TypeSymlink  Type = "symlink"
 	TypeHardlink Type = "hardlink"
-	TypeOther    Type = "other" // device, FIFO, sparse or unknown type flag
+	TypeOther    Type = "other" // device, FIFO, contiguous file or unknown type flag
 )
 
 // Entry is one member of an artifact, as read from its header (or from a
