@@ -39,6 +39,15 @@ type Archive struct {
 	InstanceType string
 	// Region is the model's AWS region ("" unknown).
 	Region string
+	// UserEnv holds only the variables the user gave.
+	UserEnv map[string]string
+	// ScriptErr is the error Scan returned for the script (invalid UTF-8).
+	ScriptErr error
+	// Expected collects files the container looks for that are missing; the
+	// checks add to it.
+	Expected []ExpectedFile
+	// fw is the framework's table, nil when unknown.
+	fw *Framework
 	// ReadErr is the error that stopped the walk early (corrupt gzip or tar,
 	// a limit), nil if the whole artifact was read.
 	ReadErr error

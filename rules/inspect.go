@@ -3,8 +3,14 @@ package rules
 import (
 	"context"
 	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"sort"
+	"strings"
 
 	"github.com/mati-dev/mati/artifact"
+	"github.com/mati-dev/mati/inference"
 )
 
 // Config is what the user told mati about the deployment.
@@ -18,11 +24,221 @@ type Config struct {
 	// InstanceType is the endpoint's instance type, e.g. "ml.m5.large"
 	// ("" unknown).
 	InstanceType string
+	// Region is the model's AWS region ("" unknown).
+	Region string
+	// Limits bound the reading of the archive; zero fields take the
+	// defaults.
+	Limits artifact.Limits
 }
+
+// ErrUnknownFramework is returned for a --framework value mati does not know.
+var ErrUnknownFramework = errors.New("unknown framework")
 
 // Inspect reads the artifact once and judges it. An artifact that cannot be
 // inspected at all (missing, not an archive, unreadable) gives a Result with
-// Error set and the returned error wrapping the cause.
+// Error set and a non-nil error wrapping the cause; a corrupt or over-limit
+// archive is judged on what could be read, with a finding saying so.
 func Inspect(ctx context.Context, src artifact.Source, cfg Config) (Result, error) {
-	return Result{Source: src.Name()}, errors.New("not implemented")
+	res := Result{Source: src.Name(), Framework: "unknown", Entries: []EntryView{}, Expected: []ExpectedFile{}, Handlers: []HandlerView{}, Findings: []Finding{}}
+	if cfg.Framework != "" && lookupFramework(cfg.Framework) == nil {
+		err := fmt.Errorf("%w %q (want one of %s)", ErrUnknownFramework, cfg.Framework, strings.Join(FrameworkNames(), ", "))
+		res.Error = err.Error()
+		return res, err
+	}
+	a, _, err := collect(ctx, src, cfg.Limits)
+	if err != nil {
+		res.Error = err.Error()
+		return res, err
+	}
+	a.Image, a.InstanceType, a.Region = cfg.Image, cfg.InstanceType, cfg.Region
+	analyse(a, cfg)
+	return judge(a), nil
+}
+
+// analyse fills in what the checks need beyond the index: the environment,
+// the inference script's facts and the framework.
+func analyse(a *Archive, cfg Config) {
+	a.UserEnv = map[string]string{}
+	for k, v := range cfg.Env {
+		a.UserEnv[k] = v
+	}
+	a.ScriptPath = findScript(a, cfg.Env)
+	a.Env = map[string]string{}
+	if a.ScriptPath != "" {
+		if rel, ok := codeRel(a.ScriptPath); ok {
+			a.Env["SAGEMAKER_PROGRAM"] = rel
+			a.Env["SAGEMAKER_SUBMIT_DIRECTORY"] = "/opt/ml/model/code"
+		}
+	}
+	for k, v := range cfg.Env {
+		a.Env[k] = v
+	}
+	if b, ok := a.Files[a.ScriptPath]; ok {
+		s, err := inference.Scan(b)
+		a.Script = s
+		a.ScriptErr = err
+		if a.Script == nil {
+			a.Script = &inference.Script{}
+		}
+	}
+	a.Framework, a.FrameworkReason = detectFramework(a, cfg.Framework)
+	a.fw = lookupFramework(a.Framework)
+}
+
+// findScript returns the path of the inference script the container will
+// import: code/<SAGEMAKER_PROGRAM> (default inference.py), else the only
+// Python file at the top of code/, else a misplaced inference.py at the root
+// or beside a TensorFlow version folder. It returns "" when there is none.
+func findScript(a *Archive, env map[string]string) string {
+	program := env["SAGEMAKER_PROGRAM"]
+	if program == "" {
+		program = "inference.py"
+	}
+	if a.hasFile("code/" + program) {
+		return "code/" + program
+	}
+	if env["SAGEMAKER_PROGRAM"] != "" {
+		return ""
+	}
+	var top []string
+	for _, e := range a.Entries {
+		if e.Type == artifact.TypeFile && strings.HasPrefix(e.Path, "code/") && strings.Count(e.Path, "/") == 1 && strings.HasSuffix(e.Path, ".py") && junkRoot(e.Path) == "" {
+			top = append(top, e.Path)
+		}
+	}
+	top = slices.Compact(top)
+	if len(top) == 1 {
+		return top[0]
+	}
+	if p := misplacedScript(a); p != "" {
+		return p
+	}
+	return ""
+}
+
+// misplacedScript returns an inference.py that sits where no container looks
+// for it: at the root, or in a code/ folder below the root.
+func misplacedScript(a *Archive) string {
+	if a.hasFile("inference.py") {
+		return "inference.py"
+	}
+	for _, e := range a.Entries {
+		if e.Type == artifact.TypeFile && strings.HasSuffix(e.Path, "/code/inference.py") {
+			return e.Path
+		}
+	}
+	return ""
+}
+
+// detectFramework names the framework and what the detection was based on.
+func detectFramework(a *Archive, forced string) (string, string) {
+	if forced != "" {
+		return forced, "--framework"
+	}
+	for _, f := range frameworks {
+		for _, e := range a.Entries {
+			if e.Type != artifact.TypeFile || !isModelFile(f, e.Path) {
+				continue
+			}
+			if f == &huggingfaceFramework && !isHuggingFaceWeight(e.Path) {
+				continue
+			}
+			if f == &tensorflowFramework && path.Base(e.Path) != "saved_model.pb" && !strings.HasSuffix(e.Path, ".keras") && !strings.HasSuffix(e.Path, ".h5") {
+				continue
+			}
+			return f.Name, fmt.Sprintf("model file %q", e.Path)
+		}
+	}
+	if a.hasFile("config.json") || a.hasFile("model_index.json") {
+		return huggingfaceFramework.Name, "config.json at the root"
+	}
+	if a.Script != nil {
+		for _, imp := range a.Script.Imports {
+			if name := frameworkOfImport(imp.Module); name != "" {
+				return name, fmt.Sprintf("import %q in %s line %d", imp.Module, a.ScriptPath, imp.Line)
+			}
+		}
+	}
+	return "unknown", "no model file or import names a framework"
+}
+
+// isHuggingFaceWeight reports whether p is a weight file name that only the
+// Hugging Face libraries write.
+func isHuggingFaceWeight(p string) bool {
+	base := path.Base(p)
+	if strings.HasPrefix(base, "pytorch_model") || strings.HasPrefix(base, "diffusion_pytorch_model") ||
+		base == "tf_model.h5" || base == "flax_model.msgpack" {
+		return true
+	}
+	return strings.HasSuffix(base, ".safetensors")
+}
+
+// frameworkOfImport maps an imported package to the framework it implies.
+func frameworkOfImport(module string) string {
+	switch module {
+	case "xgboost":
+		return xgboostFramework.Name
+	case "transformers", "diffusers":
+		return huggingfaceFramework.Name
+	case "torch", "torchvision":
+		return pytorchFramework.Name
+	case "tensorflow", "keras":
+		return tensorflowFramework.Name
+	case "sklearn", "joblib":
+		return sklearnFramework.Name
+	}
+	return ""
+}
+
+// judge runs every rule on the archive and builds its result.
+func judge(a *Archive) Result {
+	res := Result{
+		Source:          a.Name,
+		Framework:       a.Framework,
+		FrameworkReason: a.FrameworkReason,
+		Format:          a.Format,
+		Entries:         []EntryView{},
+		Expected:        []ExpectedFile{},
+		Handlers:        []HandlerView{},
+		Findings:        []Finding{},
+	}
+	for _, r := range All() {
+		if r.Check != nil {
+			res.Findings = append(res.Findings, r.Check(a)...)
+		}
+	}
+	res.Findings = SortFindings(res.Findings)
+	roles := assignRoles(a.Entries, a.fw)
+	for i, e := range a.Entries {
+		if e.Type == artifact.TypeFile {
+			res.TotalSize += e.Size
+		}
+		if e.Path == "" && e.Type == artifact.TypeDir {
+			continue
+		}
+		p := e.Path
+		if e.Unsafe != "" {
+			p = e.Name
+		}
+		res.Entries = append(res.Entries, EntryView{Path: p, Type: string(e.Type), Size: e.Size, Mode: e.Mode, Link: e.Link, Role: roles[i]})
+	}
+	sort.SliceStable(a.Expected, func(i, j int) bool { return a.Expected[i].Path < a.Expected[j].Path })
+	res.Expected = append(res.Expected, slices.CompactFunc(a.Expected, func(x, y ExpectedFile) bool { return x == y })...)
+	res.Handlers = append(res.Handlers, handlerViews(a)...)
+	return res
+}
+
+// hasFile reports whether the archive holds a regular file at p.
+func (a *Archive) hasFile(p string) bool {
+	for _, e := range a.Entries {
+		if e.Path == p && e.Type == artifact.TypeFile && e.Unsafe == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// expect records a file the container looks for that is missing.
+func (a *Archive) expect(p string, role Role) {
+	a.Expected = append(a.Expected, ExpectedFile{Path: p, Role: role})
 }

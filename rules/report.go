@@ -84,5 +84,4 @@ const (
 	RolePreprocessing Role = "preprocessing"
 	RoleJunk          Role = "junk"
 	RoleUnexpected    Role = "unexpected"
-	RoleDir           Role = "dir"
 )

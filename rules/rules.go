@@ -1,7 +1,37 @@
 package rules
 
-// All returns every rule, ordered by framework (generic rules first) and
-// alphabetically by id within each.
+// All returns every rule, ordered: archive-level rules first, then layout,
+// code, and framework rules, alphabetically by id within each group.
 func All() []Rule {
-	return nil
+	return []Rule{
+		// Reading the archive.
+		archiveCorruptRule,
+		archiveEmptyRule,
+		archiveLimitExceededRule,
+		duplicateEntryRule,
+		linkEntryRule,
+		memberTooLargeRule,
+		nestedArchiveRule,
+		osJunkRule,
+		pathUnsafeRule,
+		specialEntryRule,
+		// Layout.
+		codeOutsideCodeDirRule,
+		inferenceScriptMissingRule,
+		modelFileMissingRule,
+		nestedRootRule,
+		unexpectedFileRule,
+		// Inference code.
+		handlerArityRule,
+		handlerConflictRule,
+		handlerMissingRule,
+		handlerNotModuleLevelRule,
+		handlerWrongFrameworkRule,
+		inferenceSyntaxErrorRule,
+		modelPathMismatchRule,
+		requirementsMissingRule,
+		// Frameworks.
+		tensorflowVersionDirMissingRule,
+		xgboostStrayTopLevelFileRule,
+	}
 }

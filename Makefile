@@ -1,0 +1,87 @@
+# mati: the model artifact tarball inspector.
+
+SHELL      := /bin/bash
+VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+BIN        := $(CURDIR)/bin
+GO         ?= go
+VERSITYGW  := $(BIN)/versitygw
+export VERSITYGW
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## build bin/mati
+	CGO_ENABLED=1 $(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN)/mati ./cmd/mati
+
+.PHONY: demo
+demo: build ## build mati and run it on the bundled example artifacts
+	@echo '$$ mati check examples/good-model.tar.gz'
+	@$(BIN)/mati check --no-color examples/good-model.tar.gz; echo "exit status: $$?"
+	@echo
+	@echo '$$ mati check examples/broken-model.tar.gz'
+	@$(BIN)/mati check --no-color examples/broken-model.tar.gz; echo "exit status: $$?"
+
+$(VERSITYGW):
+	@mkdir -p $(BIN)
+	@echo "installing versitygw (the local S3-compatible server for the tests) into bin/"
+	GOBIN=$(BIN) $(GO) install github.com/versity/versitygw/cmd/versitygw@v1.8.0
+
+.PHONY: tools
+tools: $(VERSITYGW) ## install the tools the tests need into bin/
+
+.PHONY: test
+test: tools ## run every test, the S3 integration tests included
+	$(GO) vet ./...
+	$(GO) test -race -tags integration -timeout 30m ./...
+
+.PHONY: lint
+lint: ## gofmt, go vet, staticcheck and govulncheck
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+	$(GO) run golang.org/x/vuln/cmd/govulncheck@v1.1.4 ./...
+
+.PHONY: fmt
+fmt: ## format the code
+	gofmt -w $$(git ls-files '*.go')
+
+.PHONY: fuzz
+fuzz: ## run every fuzz target for 30 seconds
+	@set -e; for pkg in $$(go list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzzing $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 30s $$pkg; \
+	  done; \
+	done
+
+.PHONY: fixtures
+fixtures: ## regenerate the test artifacts
+	$(GO) generate ./...
+
+.PHONY: golden
+golden: ## regenerate the golden files
+	$(GO) test ./rules ./cmd/mati -update
+
+.PHONY: docs
+docs: build ## regenerate docs/rules.md
+	$(BIN)/mati rules --format markdown > docs/rules.md
+
+.PHONY: bench
+bench: build tools ## run the benchmarks and print their ratios
+	$(GO) run ./internal/bench
+
+.PHONY: cov
+cov: ## test coverage report
+	$(GO) test -coverprofile=coverage.out ./...
+	$(GO) tool cover -func=coverage.out | tail -1
+
+.PHONY: clean
+clean: ## remove built files
+	rm -rf $(BIN)/mati coverage.out
+
+.PHONY: snapshot
+snapshot: ## build a release snapshot with goreleaser
+	$(GO) run github.com/goreleaser/goreleaser/v2@v2.12.0 release --snapshot --clean

@@ -1,0 +1,21 @@
+package rules
+
+var inferenceSyntaxError = Meta{
+	ID:       "inference-syntax-error",
+	Severity: Error,
+	Summary:  "The inference script does not parse (or is not valid UTF-8), so importing it fails when the container starts.",
+	Hint:     "run python -m py_compile on the script and fix the reported line",
+}
+
+var inferenceSyntaxErrorRule = Rule{Meta: inferenceSyntaxError, Check: func(a *Archive) []Finding {
+	if a.Script == nil {
+		return nil
+	}
+	if a.ScriptErr != nil {
+		return []Finding{a.Finding(inferenceSyntaxError, a.ScriptPath, 0, 0, "the script cannot be read as Python source: %v", a.ScriptErr)}
+	}
+	if e := a.Script.SyntaxError; e != nil {
+		return []Finding{a.Finding(inferenceSyntaxError, a.ScriptPath, e.Line, e.Col, "syntax error: %s", e.Message)}
+	}
+	return nil
+}}

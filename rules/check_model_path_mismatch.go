@@ -1,0 +1,47 @@
+package rules
+
+import (
+	"path"
+	"strings"
+)
+
+var modelPathMismatch = Meta{
+	ID:       "model-path-mismatch",
+	Severity: Warning,
+	Summary:  "model_fn opens a file under the model directory that the artifact does not contain.",
+	Hint:     "make model_fn open the file that is in the archive, or add that file at the path model_fn expects",
+}
+
+var modelPathMismatchRule = Rule{Meta: modelPathMismatch, Check: func(a *Archive) []Finding {
+	if a.Script == nil {
+		return nil
+	}
+	present := map[string]bool{}
+	for _, e := range a.Entries {
+		if e.Unsafe == "" {
+			present[e.Path] = true
+		}
+	}
+	var fs []Finding
+	for _, ref := range a.Script.ModelPaths {
+		want := strings.TrimSuffix(path.Clean(ref.Value), "/")
+		if want == "." || want == "" || present[want] {
+			continue
+		}
+		ext := path.Ext(want)
+		var same []string
+		for _, p := range a.regularFiles() {
+			if ext != "" && path.Ext(p) == ext && junkRoot(p) == "" {
+				same = append(same, p)
+			}
+		}
+		msg := "model_fn opens %q, which is not in the artifact"
+		args := []any{want}
+		if len(same) > 0 {
+			msg += "; %s files there: %s"
+			args = append(args, ext, strings.Join(quoteAll(same), ", "))
+		}
+		fs = append(fs, a.Finding(modelPathMismatch, a.ScriptPath, ref.Line, ref.Col, msg, args...))
+	}
+	return fs
+}}

@@ -1,0 +1,113 @@
+package rules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/mati-dev/mati/artifact"
+)
+
+// maxCaptured bounds the bytes of all members read into memory for one
+// artifact; members past it are listed in Archive.OverCap.
+const maxCaptured = 64 << 20
+
+// wantsContent reports whether a check reads the member at p: Python code
+// near the root or in code/ (not code/lib/), dependency files, and JSON files
+// at the top two levels (configuration, shard indexes, XGBoost models).
+//
+//	code/inference.py        -> true
+//	code/lib/six.py          -> false
+//	inference.py             -> true
+//	model/1/code/inference.py -> true
+//	config.json              -> true
+//	model.safetensors.index.json -> true
+//	a/b/c/config.json        -> false
+func wantsContent(p string) bool {
+	if junkRoot(p) != "" {
+		return false
+	}
+	base := path.Base(p)
+	depth := strings.Count(p, "/")
+	if rel, ok := codeRel(p); ok && strings.HasPrefix(rel, "lib/") {
+		return false
+	}
+	switch {
+	case strings.HasSuffix(base, ".py"):
+		return depth <= 3
+	case dependencyNames[base]:
+		return depth <= 3
+	case strings.HasSuffix(base, ".json"):
+		return depth <= 1
+	}
+	return false
+}
+
+// mustRead reports whether a check cannot do without the member at p, so
+// that going over the read cap is worth a finding (a large tokenizer.json is
+// not).
+func mustRead(p string) bool {
+	base := path.Base(p)
+	return strings.HasSuffix(base, ".py") || dependencyNames[base] ||
+		base == "config.json" || base == "model_index.json" || strings.HasSuffix(base, ".index.json")
+}
+
+// collect walks the source once and returns the archive's index with the
+// members the checks read. A corrupt or over-limit archive is not an error:
+// what was read up to there is returned with ReadErr set. The error is
+// non-nil only when the artifact could not be inspected at all.
+func collect(ctx context.Context, src artifact.Source, lim artifact.Limits) (*Archive, artifact.Stats, error) {
+	a := &Archive{
+		Name:    src.Name(),
+		Files:   map[string][]byte{},
+		OverCap: map[string]int64{},
+	}
+	memberCap := lim.MaxMemberRead
+	if memberCap <= 0 {
+		memberCap = artifact.DefaultLimits.MaxMemberRead
+	}
+	var captured int64
+	stats, err := artifact.WalkSource(ctx, src, lim, func(e artifact.Entry, open artifact.OpenFunc) error {
+		a.Entries = append(a.Entries, e)
+		if e.Type != artifact.TypeFile || e.Unsafe != "" || !wantsContent(e.Path) {
+			return nil
+		}
+		if e.Size > memberCap || captured+e.Size > maxCaptured {
+			if mustRead(e.Path) {
+				a.OverCap[e.Path] = e.Size
+			}
+			return nil
+		}
+		r, err := open()
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(io.LimitReader(r, memberCap+1))
+		if err != nil {
+			// The walk meets the same fault at the next header and
+			// reports it there.
+			return nil
+		}
+		if int64(len(b)) > memberCap {
+			if mustRead(e.Path) {
+				a.OverCap[e.Path] = int64(len(b))
+			}
+			return nil
+		}
+		captured += int64(len(b))
+		a.Files[e.Path] = b
+		return nil
+	})
+	a.Format = stats.Format
+	switch {
+	case err == nil:
+	case errors.Is(err, artifact.ErrCorrupt), errors.Is(err, artifact.ErrLimit):
+		a.ReadErr = err
+	default:
+		return a, stats, fmt.Errorf("failed to read %q: %w", src.Name(), err)
+	}
+	return a, stats, nil
+}

@@ -1,0 +1,136 @@
+package rules
+
+import (
+	"path"
+	"strings"
+)
+
+// Framework is what one framework's serving container expects of an
+// artifact, as data. Patterns without a "/" match a member's base name;
+// patterns with one match its whole path (path.Match syntax).
+type Framework struct {
+	// Name is the framework's id in reports.
+	Name string
+	// Model are the files the container (or a typical model_fn) loads as the
+	// model.
+	Model []string
+	// Metadata are configuration and tokenizer files read beside the model.
+	Metadata []string
+	// Preprocessing are files that prepare inputs (scalers, encoders,
+	// processor configs).
+	Preprocessing []string
+	// ModelFnRequired says the container has no default model_fn: a script
+	// without one fails at start-up.
+	ModelFnRequired bool
+	// DefaultModel describes what the container loads without a model_fn,
+	// shown as the expected file when there is none.
+	DefaultModel string
+	// Provided are the top-level Python packages the framework's serving
+	// container already has installed.
+	Provided []string
+}
+
+// toolkitPackages are installed in every toolkit-based container.
+var toolkitPackages = []string{
+	"numpy", "pandas", "scipy", "boto3", "botocore", "sagemaker_inference",
+	"sagemaker_containers", "sagemaker_training", "six", "requests", "yaml",
+	"PIL", "psutil", "retrying",
+}
+
+var xgboostFramework = Framework{
+	Name:            "xgboost",
+	Model:           []string{"xgboost-model", "xgboost-model-*", "*.ubj", "*.bst", "*.xgb", "*.model"},
+	Metadata:        []string{"*.json"},
+	ModelFnRequired: true,
+	DefaultModel:    "xgboost-model",
+	Provided:        append([]string{"xgboost", "sklearn", "joblib"}, toolkitPackages...),
+}
+
+var pytorchFramework = Framework{
+	Name:         "pytorch",
+	Model:        []string{"*.pt", "*.pth", "*.bin", "*.safetensors", "*.ckpt", "*.onnx"},
+	Metadata:     []string{"*.json", "*.yaml", "*.yml", "*.txt"},
+	DefaultModel: "model.pt (TorchScript)",
+	Provided:     append([]string{"torch", "torchvision", "torchaudio", "torchtext", "ts"}, toolkitPackages...),
+}
+
+var sklearnFramework = Framework{
+	Name:            "sklearn",
+	Model:           []string{"*.joblib", "*.pkl", "*.pickle", "*.sav"},
+	Metadata:        []string{"*.json", "*.yaml", "*.yml"},
+	Preprocessing:   []string{"*scaler*", "*encoder*", "*vectorizer*", "*preprocess*", "*tokenizer*", "*imputer*"},
+	ModelFnRequired: true,
+	DefaultModel:    "model.joblib (loaded by model_fn)",
+	Provided:        append([]string{"sklearn", "joblib"}, toolkitPackages...),
+}
+
+var tensorflowFramework = Framework{
+	Name:         "tensorflow",
+	Model:        []string{"saved_model.pb", "saved_model.pbtxt", "variables.index", "variables.data-*", "*.h5", "*.keras"},
+	Metadata:     []string{"fingerprint.pb", "keras_metadata.pb", "*.json"},
+	DefaultModel: "<version>/saved_model.pb",
+	Provided:     append([]string{"tensorflow", "keras", "tensorflow_serving"}, toolkitPackages...),
+}
+
+var huggingfaceFramework = Framework{
+	Name: "huggingface",
+	Model: []string{"pytorch_model.bin", "pytorch_model-*.bin", "model.safetensors", "model-*.safetensors",
+		"diffusion_pytorch_model.bin", "diffusion_pytorch_model.safetensors", "tf_model.h5", "flax_model.msgpack", "*.safetensors"},
+	Metadata: []string{"config.json", "model_index.json", "generation_config.json", "*.index.json",
+		"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json",
+		"vocab.txt", "vocab.json", "merges.txt", "spiece.model", "sentencepiece.bpe.model", "tokenizer.model", "*.md"},
+	Preprocessing: []string{"preprocessor_config.json", "feature_extractor_config.json", "processor_config.json", "scheduler_config.json"},
+	DefaultModel:  "config.json and weights",
+	Provided:      append([]string{"torch", "transformers", "datasets", "tokenizers", "accelerate", "diffusers", "huggingface_hub", "safetensors"}, toolkitPackages...),
+}
+
+// frameworks are the known frameworks, in detection order.
+var frameworks = []*Framework{&huggingfaceFramework, &tensorflowFramework, &xgboostFramework, &pytorchFramework, &sklearnFramework}
+
+// FrameworkNames returns the names accepted by --framework.
+func FrameworkNames() []string {
+	names := make([]string, len(frameworks))
+	for i, f := range frameworks {
+		names[i] = f.Name
+	}
+	return names
+}
+
+// lookupFramework returns the framework called name, nil if none.
+func lookupFramework(name string) *Framework {
+	for _, f := range frameworks {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// matchAny reports whether p (a normalised member path) matches one of the
+// patterns.
+func matchAny(patterns []string, p string) bool {
+	base := path.Base(p)
+	for _, pat := range patterns {
+		target := base
+		if strings.Contains(pat, "/") {
+			target = p
+		}
+		if ok, _ := path.Match(pat, target); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// isDigits reports whether s is a non-empty string of ASCII digits.
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
