@@ -1,5 +1,11 @@
 package rules
 
+import (
+	"errors"
+
+	"github.com/mati-dev/mati/inference"
+)
+
 var inferenceSyntaxError = Meta{
 	ID:       "inference-syntax-error",
 	Severity: Error,
@@ -10,6 +16,10 @@ var inferenceSyntaxError = Meta{
 var inferenceSyntaxErrorRule = Rule{Meta: inferenceSyntaxError, Check: func(a *Archive) []Finding {
 	if a.Script == nil {
 		return nil
+	}
+	var enc *inference.EncodingError
+	if errors.As(a.ScriptErr, &enc) {
+		return []Finding{a.Finding(inferenceSyntaxError, a.ScriptPath, enc.Line, enc.Col, "the script is not valid UTF-8; Python refuses to import it without a coding declaration")}
 	}
 	if a.ScriptErr != nil {
 		return []Finding{a.Finding(inferenceSyntaxError, a.ScriptPath, 0, 0, "the script cannot be read as Python source: %v", a.ScriptErr)}

@@ -29,17 +29,25 @@ var modelPathMismatchRule = Rule{Meta: modelPathMismatch, Check: func(a *Archive
 			continue
 		}
 		ext := path.Ext(want)
-		var same []string
+		var same, models []string
 		for _, p := range a.regularFiles() {
-			if ext != "" && path.Ext(p) == ext && junkRoot(p) == "" {
+			switch {
+			case junkRoot(p) != "":
+			case ext != "" && path.Ext(p) == ext:
 				same = append(same, p)
+			case roleOf(p, a.fw) == RoleModel:
+				models = append(models, p)
 			}
 		}
 		msg := "model_fn opens %q, which is not in the artifact"
 		args := []any{want}
-		if len(same) > 0 {
+		switch {
+		case len(same) > 0:
 			msg += "; %s files there: %s"
 			args = append(args, ext, strings.Join(quoteAll(same), ", "))
+		case len(models) > 0:
+			msg += "; model files there: %s"
+			args = append(args, strings.Join(quoteAll(models), ", "))
 		}
 		fs = append(fs, a.Finding(modelPathMismatch, a.ScriptPath, ref.Line, ref.Col, msg, args...))
 	}
