@@ -1,0 +1,18 @@
+// Package deploy knows the facts about a SageMaker deployment configuration
+// that the checks in package rules judge: what a container image URI names
+// ([ParseImage], and the table of SageMaker framework images behind
+// [LookupRepository]), what an ml. instance type provides
+// ([ParseInstanceType]), which environment variables the serving containers
+// read and what values they accept ([LookupEnv], [CheckEnvValue],
+// [SuggestEnv]), and what a CreateModel request or a DescribeModel response
+// says about each container ([ParseModel]).
+//
+// It reports facts, not verdicts, and imports nothing else of mati's. The
+// image table in images_gen.go is generated from data/images.json, which is
+// derived from the SageMaker Python SDK's image_uri_config files; run
+// go generate ./deploy after editing the data file.
+//
+// # API stability
+//
+// The package is importable, but its API is not stable.
+package deploy
