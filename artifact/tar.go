@@ -11,7 +11,14 @@ package artifact
 //     Go's archive/tar reports a zero block followed by more data as a bad
 //     header instead; we end the walk there and set Stats.HiddenAfterEnd when
 //     a valid header follows, so the entries extraction never sees are not in
-//     the index but are reported. Data after the end is never read.
+//     the index but are reported. (A member whose content ends in a zero
+//     block, followed by a bad header, reads the same way and also ends the
+//     walk without error, as it does for Python.) Data after the end is never
+//     read, so damage there, a bad gzip checksum included, goes unnoticed as
+//     it does for Python's tarfile.
+//   - Any other damage after a valid start, a truncated header included, is
+//     a *CorruptError; a failure to read the source is not damage and is
+//     returned as "failed to read archive: ...".
 //   - PAX global headers are not entries (extraction creates nothing for
 //     them).
 //   - Bytes are counted as they are produced; header sizes are never trusted.
