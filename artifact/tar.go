@@ -71,7 +71,8 @@ func Walk(r io.Reader, fn WalkFunc) error {
 }
 
 // WalkLimited reads a tar or tar.gz stream from r in one pass and calls fn
-// for every entry, in archive order, stopping at lim. It does not close r.
+// for every entry, in archive order, stopping at lim. fn is called on the
+// calling goroutine, one entry at a time. WalkLimited does not close r.
 //
 // Empty input gives no entries and a nil error. Input that is neither gzip
 // nor tar gives an error wrapping [ErrNotArchive]; damage after a valid
