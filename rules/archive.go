@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/mati-dev/mati/artifact"
+	"github.com/mati-dev/mati/deploy"
 	"github.com/mati-dev/mati/inference"
 )
 
@@ -48,6 +49,12 @@ type Archive struct {
 	Expected []ExpectedFile
 	// fw is the framework's table, nil when unknown.
 	fw *Framework
+	// ModelData is where the CreateModel container that names the artifact
+	// takes its model data from, nil when no CreateModel document named it.
+	ModelData *deploy.ModelData
+	// HiddenAfterEnd says a valid header follows the archive's end (a lone
+	// zero block): those entries are never extracted.
+	HiddenAfterEnd bool
 	// ReadErr is the error that stopped the walk early (corrupt gzip or tar,
 	// a limit), nil if the whole artifact was read.
 	ReadErr error

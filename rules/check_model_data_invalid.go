@@ -77,3 +77,5 @@ func checkModelData(a *Archive, md *deploy.ModelData) []Finding {
 	}
 	return nil
 }
+
+var modelDataInvalidRule = Rule{Meta: modelDataInvalid, Check: func(a *Archive) []Finding { return checkModelData(a, a.ModelData) }}

@@ -102,6 +102,7 @@ func collect(ctx context.Context, src artifact.Source, lim artifact.Limits) (*Ar
 		return nil
 	})
 	a.Format = stats.Format
+	a.HiddenAfterEnd = stats.HiddenAfterEnd
 	switch {
 	case err == nil:
 	case errors.Is(err, artifact.ErrCorrupt), errors.Is(err, artifact.ErrLimit):

@@ -7,6 +7,7 @@ func All() []Rule {
 		// Reading the archive.
 		archiveCorruptRule,
 		archiveEmptyRule,
+		archiveHiddenEntriesRule,
 		archiveLimitExceededRule,
 		duplicateEntryRule,
 		linkEntryRule,
@@ -33,5 +34,17 @@ func All() []Rule {
 		// Frameworks.
 		tensorflowVersionDirMissingRule,
 		xgboostStrayTopLevelFileRule,
+		// Deployment configuration.
+		envSubmitDirectoryIgnoredRule,
+		envUnknownVariableRule,
+		envValueInvalidRule,
+		imageAccountUnknownRule,
+		imageDependencyConflictRule,
+		imageFrameworkMismatchRule,
+		imageRegionMismatchRule,
+		imageURIInvalidRule,
+		instanceAcceleratorMismatchRule,
+		instanceTypeInvalidRule,
+		modelDataInvalidRule,
 	}
 }
