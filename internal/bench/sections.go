@@ -158,6 +158,8 @@ func (b *bench) local() error {
 		)
 		mati, infl, tar := res[0], res[1], res[2]
 		b.rep.wall(sec, a.label+": mati check wall", mati)
+		b.rep.wall(sec, a.label+": raw inflate wall", infl)
+		b.rep.wall(sec, a.label+": tar -tzf wall", tar)
 		if a.big {
 			b.rep.ratio(sec, a.label+": mati / raw inflate", mati, infl, "<= 1.05", func(q float64) bool { return q <= 1.05 })
 		} else {
