@@ -1,0 +1,487 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/mati-dev/mati/artifact"
+	"github.com/mati-dev/mati/rules"
+)
+
+// Flag categories, as "mati check --help" groups them.
+const (
+	catOutput     = "Output:"
+	catDeployment = "Deployment:"
+	catS3         = "S3:"
+	catLimits     = "Limits (raise them only for artifacts you trust):"
+)
+
+// checkCommand is "mati check [flags] ARTIFACT...".
+func (e *env) checkCommand() *cli.Command {
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table or json", Category: catOutput},
+		&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit with 1 on findings at or above `SEVERITY`: error, warning, info or never", Category: catOutput},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list every entry, directories included", Category: catOutput},
+		&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)", Category: catOutput},
+	}
+	flags = append(flags, deploymentFlags()...)
+	flags = append(flags, s3Flags()...)
+	flags = append(flags, limitFlags()...)
+	return &cli.Command{
+		Name:        "check",
+		Usage:       "judge artifacts and print a report",
+		UsageText:   "mati check [flags] ARTIFACT...",
+		Description: checkDescription(),
+		Flags:       flags,
+		Action:      e.check,
+	}
+}
+
+// deploymentFlags are the flags that say how the model will be deployed.
+func deploymentFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "framework", Usage: "judge against `FRAMEWORK` instead of detecting it: " + strings.Join(rules.FrameworkNames(), ", "), Category: catDeployment},
+		&cli.StringSliceFlag{Name: "env", Usage: "set an environment variable of the model: `KEY=VALUE` (repeatable; overrides --env-file)", Category: catDeployment},
+		&cli.StringSliceFlag{Name: "env-file", Usage: "read environment variables from `FILE`: KEY=VALUE lines, # comments, optional export (repeatable)", Category: catDeployment},
+		&cli.StringFlag{Name: "image", Usage: "the container `IMAGE` URI the model will run in", Category: catDeployment},
+		&cli.StringFlag{Name: "instance-type", Usage: "the endpoint's instance `TYPE`, e.g. ml.m5.large", Category: catDeployment},
+	}
+}
+
+// s3Flags are the AWS settings for s3:// artifacts, named as the AWS CLI
+// names them.
+func s3Flags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "profile", EnvVars: []string{"AWS_PROFILE"}, Usage: "the AWS `PROFILE` to use", Category: catS3},
+		&cli.StringFlag{Name: "region", EnvVars: []string{"AWS_REGION", "AWS_DEFAULT_REGION"}, Usage: "the AWS `REGION` (found from the bucket when not given)", Category: catS3},
+		&cli.StringFlag{Name: "endpoint-url", EnvVars: []string{"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}, Usage: "a custom S3 endpoint `URL` (path-style addressing)", Category: catS3},
+		&cli.BoolFlag{Name: "no-sign-request", Usage: "do not sign requests, for public buckets", Category: catS3},
+		&cli.StringFlag{Name: "request-payer", Usage: "`PAYER` of the requests to a requester-pays bucket: requester", Category: catS3},
+	}
+}
+
+// limitFlags raise or lower the archive limits (artifact.Limits). A negative
+// value disables a limit.
+func limitFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.IntFlag{Name: "max-entries", Value: artifact.DefaultMaxEntries, Usage: "read at most `N` entries from an archive", Category: catLimits},
+		&cli.StringFlag{Name: "max-total-bytes", Value: exactSize(artifact.DefaultMaxTotalBytes), Usage: "read at most `SIZE` uncompressed bytes from an archive (units: KiB, MiB, GiB, TiB)", Category: catLimits},
+		&cli.StringFlag{Name: "max-member-read", Value: exactSize(artifact.DefaultMaxMemberRead), Usage: "read at most `SIZE` bytes of a member a check needs (code, requirements, JSON)", Category: catLimits},
+		&cli.IntFlag{Name: "max-depth", Value: artifact.DefaultMaxDepth, Usage: "allow at most `N` elements in a member path", Category: catLimits},
+		&cli.IntFlag{Name: "max-path-len", Value: artifact.DefaultMaxPathLen, Usage: "allow member names of at most `N` bytes", Category: catLimits},
+		&cli.Float64Flag{Name: "max-ratio", Value: artifact.DefaultMaxRatio, Usage: "allow a compression `RATIO` up to this, checked after the first GiB", Category: catLimits},
+	}
+}
+
+// checkOptions are the parsed flags of "mati check".
+type checkOptions struct {
+	format  string
+	failOn  rules.Severity
+	never   bool // --fail-on never
+	verbose bool
+	color   bool
+	cfg     rules.Config
+	s3      s3Settings
+}
+
+// s3Settings are the S3 flags. They mirror artifact.S3Options field by field.
+type s3Settings struct {
+	Profile       string
+	Region        string
+	EndpointURL   string
+	NoSignRequest bool
+	RequestPayer  string
+}
+
+// check is the action of "mati check".
+func (e *env) check(c *cli.Context) error {
+	opts, err := e.checkFlags(c)
+	if err != nil {
+		return err
+	}
+	refs := c.Args().Slice()
+	if len(refs) == 0 {
+		return usageError("give one or more artifacts, e.g. mati check model.tar.gz", "no artifact given")
+	}
+	if n := countStdin(refs); n > 1 {
+		return usageError("standard input can be read only once", "- is given %d times", n)
+	}
+	report := e.inspectAll(c.Context, refs, opts.cfg, opts.s3)
+	switch opts.format {
+	case "json":
+		err = renderJSON(e.stdout, report)
+	default:
+		err = renderTable(e.stdout, report, tableOptions{Color: opts.color, Verbose: opts.verbose})
+	}
+	if err != nil {
+		return fmt.Errorf("failed to write the report: %w", err)
+	}
+	return outcome(report, opts)
+}
+
+// outcome returns the error that decides the exit code of a finished check:
+// errNotInspected if an artifact could not be inspected, else errFindings if
+// a finding is at or above --fail-on, else nil.
+func outcome(r rules.Report, opts checkOptions) error {
+	if r.Summary.Failed > 0 {
+		return errNotInspected
+	}
+	if opts.never {
+		return nil
+	}
+	for _, a := range r.Artifacts {
+		for _, f := range a.Findings {
+			if f.Severity >= opts.failOn {
+				return errFindings
+			}
+		}
+	}
+	return nil
+}
+
+// checkFlags parses and validates the flags of "mati check".
+func (e *env) checkFlags(c *cli.Context) (checkOptions, error) {
+	opts := checkOptions{
+		format:  c.String("format"),
+		verbose: c.Bool("verbose"),
+	}
+	if opts.format != "table" && opts.format != "json" {
+		return opts, usageError("use --format table or --format json", "unknown format %q", opts.format)
+	}
+	switch f := c.String("fail-on"); f {
+	case "never":
+		opts.never = true
+	default:
+		s, err := rules.ParseSeverity(f)
+		if err != nil {
+			return opts, usageError("use --fail-on error, warning, info or never", "unknown --fail-on value %q", f)
+		}
+		opts.failOn = s
+	}
+	opts.color = e.useColor(e.stdout, c.Bool("no-color"))
+	cfg, err := deploymentConfig(c)
+	if err != nil {
+		return opts, err
+	}
+	opts.cfg = cfg
+	opts.s3 = s3FromFlags(c)
+	opts.cfg.Region = opts.s3.Region
+	lim, err := limitsFromFlags(c)
+	if err != nil {
+		return opts, err
+	}
+	opts.cfg.Limits = lim
+	return opts, nil
+}
+
+// deploymentConfig builds the rules configuration from --framework, --env,
+// --env-file, --image and --instance-type.
+func deploymentConfig(c *cli.Context) (rules.Config, error) {
+	cfg := rules.Config{
+		Framework:    c.String("framework"),
+		Image:        c.String("image"),
+		InstanceType: c.String("instance-type"),
+		Env:          map[string]string{},
+	}
+	if cfg.Framework != "" && !slices.Contains(rules.FrameworkNames(), cfg.Framework) {
+		return cfg, usageError("use one of "+strings.Join(rules.FrameworkNames(), ", "), "unknown framework %q", cfg.Framework)
+	}
+	for _, name := range c.StringSlice("env-file") {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return cfg, usageError("", "failed to read env file %q: %v", name, err)
+		}
+		vars, err := parseEnvFile(b)
+		if err != nil {
+			return cfg, usageError("write one KEY=VALUE per line; # starts a comment", "failed to read env file %q: %v", name, err)
+		}
+		for k, v := range vars {
+			cfg.Env[k] = v
+		}
+	}
+	for _, kv := range c.StringSlice("env") {
+		k, v, err := parseEnvVar(kv)
+		if err != nil {
+			return cfg, usageError("write --env KEY=VALUE, e.g. --env SAGEMAKER_PROGRAM=inference.py", "invalid --env %q: %v", kv, err)
+		}
+		cfg.Env[k] = v
+	}
+	return cfg, nil
+}
+
+// envName matches an environment variable name.
+//
+//	SAGEMAKER_PROGRAM -> match
+//	HF_TASK           -> match
+//	_x1               -> match
+//	1ABC, A-B, A B    -> no match
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// parseEnvVar splits "KEY=VALUE" (VALUE may be empty or hold "=").
+func parseEnvVar(kv string) (key, value string, err error) {
+	key, value, ok := strings.Cut(kv, "=")
+	if !ok {
+		return "", "", fmt.Errorf("want KEY=VALUE")
+	}
+	if !envName.MatchString(key) {
+		return "", "", fmt.Errorf("invalid name %q", key)
+	}
+	return key, value, nil
+}
+
+// parseEnvFile reads KEY=VALUE lines: blank lines and lines starting with #
+// are skipped, a leading "export " is allowed, and a value wrapped in one
+// pair of single or double quotes is unwrapped.
+//
+//	SAGEMAKER_PROGRAM=serve.py       -> SAGEMAKER_PROGRAM = serve.py
+//	export HF_TASK="text-generation" -> HF_TASK = text-generation
+//	# a comment                      -> skipped
+func parseEnvFile(b []byte) (map[string]string, error) {
+	vars := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		line = strings.TrimSpace(strings.TrimPrefix(line, "export "))
+		k, v, err := parseEnvVar(line)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %v", n, err)
+		}
+		k = strings.TrimSpace(k)
+		v = strings.TrimSpace(v)
+		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+			v = v[1 : len(v)-1]
+		}
+		vars[k] = v
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	return vars, nil
+}
+
+// s3FromFlags reads the S3 flags.
+func s3FromFlags(c *cli.Context) s3Settings {
+	return s3Settings{
+		Profile:       c.String("profile"),
+		Region:        c.String("region"),
+		EndpointURL:   c.String("endpoint-url"),
+		NoSignRequest: c.Bool("no-sign-request"),
+		RequestPayer:  c.String("request-payer"),
+	}
+}
+
+// artifactOptions converts the S3 flags for artifact.Parse.
+func (s s3Settings) artifactOptions() artifact.Options {
+	// artifact.S3Options does not carry these settings yet; they are mapped
+	// here, field by field, as soon as it does.
+	return artifact.Options{S3: artifact.S3Options{}}
+}
+
+// limitsFromFlags reads the limit flags.
+func limitsFromFlags(c *cli.Context) (artifact.Limits, error) {
+	lim := artifact.Limits{
+		MaxEntries:    c.Int("max-entries"),
+		MaxDepth:      c.Int("max-depth"),
+		MaxPathLen:    c.Int("max-path-len"),
+		MaxRatio:      c.Float64("max-ratio"),
+		RatioFloor:    artifact.DefaultRatioFloor,
+		MaxMemberRead: artifact.DefaultMaxMemberRead,
+		MaxTotalBytes: artifact.DefaultMaxTotalBytes,
+	}
+	var err error
+	if lim.MaxTotalBytes, err = parseSize(c.String("max-total-bytes")); err != nil {
+		return lim, usageError("write a size such as 500GiB or 2TiB; a negative value disables the limit", "invalid --max-total-bytes: %v", err)
+	}
+	if lim.MaxMemberRead, err = parseSize(c.String("max-member-read")); err != nil {
+		return lim, usageError("write a size such as 16MiB", "invalid --max-member-read: %v", err)
+	}
+	if lim.MaxMemberRead == 0 {
+		return lim, usageError("write a size such as 16MiB", "invalid --max-member-read: must not be 0")
+	}
+	if math.IsNaN(lim.MaxRatio) {
+		return lim, usageError("", "invalid --max-ratio: not a number")
+	}
+	// A zero value means the default in artifact.Limits; 0 from the user
+	// means "none allowed", which makes no sense for these limits.
+	for _, l := range []struct {
+		name string
+		v    float64
+	}{
+		{"max-entries", float64(lim.MaxEntries)},
+		{"max-total-bytes", float64(lim.MaxTotalBytes)},
+		{"max-depth", float64(lim.MaxDepth)},
+		{"max-path-len", float64(lim.MaxPathLen)},
+		{"max-ratio", lim.MaxRatio},
+	} {
+		if l.v == 0 {
+			return lim, usageError("give a positive value, or a negative one to disable the limit", "invalid --%s: must not be 0", l.name)
+		}
+	}
+	return lim, nil
+}
+
+// sizeUnits are the units parseSize accepts, in bytes.
+var sizeUnits = map[string]int64{
+	"": 1, "b": 1,
+	"k": 1 << 10, "kb": 1000, "kib": 1 << 10,
+	"m": 1 << 20, "mb": 1000 * 1000, "mib": 1 << 20,
+	"g": 1 << 30, "gb": 1000 * 1000 * 1000, "gib": 1 << 30,
+	"t": 1 << 40, "tb": 1000 * 1000 * 1000 * 1000, "tib": 1 << 40,
+}
+
+// parseSize reads a byte count with an optional unit, case-insensitively.
+//
+//	4194304 -> 4194304
+//	4MiB    -> 4194304
+//	1.5GiB  -> 1610612736
+//	2TB     -> 2000000000000
+//	-1      -> -1 (disables a limit)
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	i := len(t)
+	for i > 0 && (t[i-1] < '0' || t[i-1] > '9') && t[i-1] != '.' {
+		i--
+	}
+	num, unit := strings.TrimSpace(t[:i]), strings.ToLower(strings.TrimSpace(t[i:]))
+	mult, ok := sizeUnits[unit]
+	if !ok || num == "" {
+		return 0, fmt.Errorf("%q is not a size", s)
+	}
+	if n, err := strconv.ParseInt(num, 10, 64); err == nil {
+		if n != 0 && (n > math.MaxInt64/mult || n < math.MinInt64/mult) {
+			return 0, fmt.Errorf("%q is too large", s)
+		}
+		return n * mult, nil
+	}
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a size", s)
+	}
+	v := f * float64(mult)
+	if math.IsNaN(v) || v >= math.MaxInt64 || v <= math.MinInt64 {
+		return 0, fmt.Errorf("%q is too large", s)
+	}
+	return int64(v), nil
+}
+
+// exactSize writes n bytes with the largest binary unit that divides it
+// exactly, in a form parseSize reads back.
+//
+//	4194304       -> 4MiB
+//	1099511627776 -> 1TiB
+//	1000          -> 1000
+func exactSize(n int64) string {
+	for _, u := range []struct {
+		name string
+		size int64
+	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n != 0 && n%u.size == 0 {
+			return fmt.Sprintf("%d%s", n/u.size, u.name)
+		}
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// countStdin counts the "-" arguments.
+func countStdin(refs []string) int {
+	n := 0
+	for _, r := range refs {
+		if r == "-" {
+			n++
+		}
+	}
+	return n
+}
+
+// inspectAll inspects every artifact in order and returns one report.
+// An artifact that cannot be inspected is reported on stderr and kept in the
+// report with its Error set; the others go on.
+func (e *env) inspectAll(ctx context.Context, refs []string, cfg rules.Config, s3 s3Settings) rules.Report {
+	report := rules.Report{SchemaVersion: rules.SchemaVersion, Artifacts: []rules.Result{}}
+	for _, ref := range refs {
+		res, err := e.inspectOne(ctx, ref, cfg, s3)
+		if err != nil {
+			printError(e.stderr, fmt.Errorf("failed to inspect %q: %w", ref, err))
+			if res.Error == "" {
+				res.Error = oneLine(err.Error())
+			}
+		}
+		res.Findings = rules.SortFindings(res.Findings)
+		report.Artifacts = append(report.Artifacts, res)
+	}
+	report.Summary = summarize(report.Artifacts)
+	return report
+}
+
+// inspectOne opens and inspects one artifact. On error the result still
+// names the source.
+func (e *env) inspectOne(ctx context.Context, ref string, cfg rules.Config, s3 s3Settings) (rules.Result, error) {
+	src, err := e.source(ref, s3)
+	if err != nil {
+		return emptyResult(ref, err), err
+	}
+	res, err := e.inspect(ctx, src, cfg)
+	if res.Source == "" {
+		res.Source = ref
+	}
+	if res.Framework == "" {
+		res.Framework = "unknown"
+	}
+	return res, err
+}
+
+// source returns the source ref names; "-" reads e.stdin.
+func (e *env) source(ref string, s3 s3Settings) (artifact.Source, error) {
+	if ref == "-" {
+		return artifact.NewReaderSource("-", e.stdin), nil
+	}
+	return artifact.Parse(ref, s3.artifactOptions())
+}
+
+// emptyResult is the result for an artifact that could not even be opened.
+func emptyResult(ref string, err error) rules.Result {
+	return rules.Result{
+		Source:    ref,
+		Framework: "unknown",
+		Entries:   []rules.EntryView{},
+		Expected:  []rules.ExpectedFile{},
+		Handlers:  []rules.HandlerView{},
+		Findings:  []rules.Finding{},
+		Error:     oneLine(err.Error()),
+	}
+}
+
+// summarize counts artifacts, failures and findings by severity.
+func summarize(rs []rules.Result) rules.Summary {
+	s := rules.Summary{Artifacts: len(rs)}
+	for _, r := range rs {
+		if r.Error != "" {
+			s.Failed++
+		}
+		for _, f := range r.Findings {
+			switch f.Severity {
+			case rules.Error:
+				s.Errors++
+			case rules.Warning:
+				s.Warnings++
+			case rules.Info:
+				s.Infos++
+			}
+		}
+	}
+	return s
+}
