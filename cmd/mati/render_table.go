@@ -55,7 +55,6 @@ func renderTable(w io.Writer, r rules.Report, opts tableOptions) error {
 func renderArtifact(w *errWriter, a rules.Result, opts tableOptions) error {
 	fmt.Fprintln(w, headerLine(a))
 	if a.Error != "" {
-		fmt.Fprintf(w, "not inspected: %s\n", a.Error)
 		return w.err
 	}
 	if err := renderFiles(w, a, opts); err != nil {
@@ -76,7 +75,9 @@ func renderArtifact(w *errWriter, a rules.Result, opts tableOptions) error {
 }
 
 // headerLine is e.g.
-// `model.tar.gz: pytorch (model file "model.pth"), tar.gz, 3 entries, 1.5 MiB`.
+// `model.tar.gz: pytorch (model file "model.pth"), tar.gz, 3 entries, 1.5 MiB`,
+// or `x.tar.gz: not inspected: <error>` for an artifact that could not be
+// inspected.
 func headerLine(a rules.Result) string {
 	fw := a.Framework
 	if fw == "" {
@@ -86,7 +87,7 @@ func headerLine(a rules.Result) string {
 		fw += " (" + a.FrameworkReason + ")"
 	}
 	if a.Error != "" {
-		return fmt.Sprintf("%s: %s", a.Source, fw)
+		return fmt.Sprintf("%s: not inspected: %s", a.Source, a.Error)
 	}
 	format := a.Format
 	if format == "" {
@@ -124,7 +125,11 @@ func renderFiles(w *errWriter, a rules.Result, opts tableOptions) error {
 		return err
 	}
 	if hidden > 0 {
-		fmt.Fprintf(w, "... %s more (use -v or mati ls)\n", plural(hidden, "entry", "entries"))
+		word := "entries"
+		if hidden == 1 {
+			word = "entry"
+		}
+		fmt.Fprintf(w, "... %d more %s (use -v or mati ls)\n", hidden, word)
 	}
 	return w.err
 }
