@@ -42,14 +42,20 @@ import (
 )
 
 func main() {
-	if len(os.Args) == 3 && os.Args[1] == "inflate" {
-		if err := inflate(os.Args[2]); err != nil {
-			fmt.Fprintf(os.Stderr, "bench: error: %v\n", err)
-			os.Exit(1)
-		}
-		return
+	// Hidden subcommands: the measured reference and the launcher.
+	var err error
+	switch {
+	case len(os.Args) == 3 && os.Args[1] == "inflate":
+		err = inflate(os.Args[2])
+	case len(os.Args) >= 3 && os.Args[1] == "launch":
+		err = launch(os.Args[2], os.Args[3:])
+	default:
+		os.Exit(run(os.Args[1:]))
 	}
-	os.Exit(run(os.Args[1:]))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bench: error: %v\n", err)
+		os.Exit(125)
+	}
 }
 
 // inflate reads the gzip file through the reader mati uses, with the same
@@ -176,6 +182,8 @@ func run(args []string) int {
 	printMachine(ctx, os.Stdout, cfg.mati)
 	fmt.Printf("sizes:   %s weights, %d small files, %d scan artifacts, best of %d\n",
 		humanSize(cfg.size), cfg.files, cfg.artifacts, cfg.runs)
+	fmt.Printf("method:  shortest wall time; largest ru_maxrss, measured from a launcher of %s RSS (a floor)\n",
+		mib(rssFloor.Load()))
 	switch {
 	case ctx.Err() != nil:
 		return 1

@@ -40,13 +40,13 @@ func (r *report) na(section, name, why, target string) {
 	r.add(section, name, "n/a ("+why+")", target, statusNA)
 }
 
-// wall records a wall time without a target.
+// wall records a wall time and peak RSS without a target.
 func (r *report) wall(section, name string, res result) {
 	if !res.ok() {
 		r.add(section, name, "-", "", statusError)
 		return
 	}
-	r.add(section, name, secs(res.wall), "", statusInfo)
+	r.add(section, name, secs(res.wall)+", "+mib(res.rss)+" peak RSS", "", statusInfo)
 }
 
 // ratio records num's wall time over den's. pass decides the status; target

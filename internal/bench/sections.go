@@ -36,6 +36,7 @@ func newBench(ctx context.Context, cfg config) (*bench, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to find the bench program: %w", err)
 	}
+	selfPath = self
 	dir, err := os.MkdirTemp(cfg.tmp, "mati-bench-")
 	if err != nil {
 		return nil, err
@@ -168,8 +169,6 @@ func (b *bench) local() error {
 		b.rep.ratio(sec, a.label+": mati / tar -tzf", mati, tar, "< 1", func(q float64) bool { return q < 1 })
 		if a.big {
 			b.rep.rss(sec, a.label+": mati peak RSS", mati, localRSSLimit)
-		} else {
-			b.rep.add(sec, a.label+": mati peak RSS", rssValue(mati), "", infoOrError(mati))
 		}
 	}
 	return os.Remove(many)
@@ -414,20 +413,4 @@ func (b *bench) generateScanSet(dir string) error {
 		}
 	}
 	return os.Rename(tmp, dir)
-}
-
-// rssValue formats res's peak RSS, or "-" when it failed.
-func rssValue(res result) string {
-	if !res.ok() {
-		return "-"
-	}
-	return mib(res.rss)
-}
-
-// infoOrError is info for a measured row and error for a failed one.
-func infoOrError(res result) string {
-	if !res.ok() {
-		return statusError
-	}
-	return statusInfo
 }
