@@ -256,12 +256,14 @@ func parseEnvFile(b []byte) (map[string]string, error) {
 			continue
 		}
 		line = strings.TrimSpace(strings.TrimPrefix(line, "export "))
-		k, v, err := parseEnvVar(line)
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %v", n, err)
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			return nil, fmt.Errorf("line %d: want KEY=VALUE", n)
 		}
-		k = strings.TrimSpace(k)
-		v = strings.TrimSpace(v)
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if !envName.MatchString(k) {
+			return nil, fmt.Errorf("line %d: invalid name %q", n, k)
+		}
 		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
 			v = v[1 : len(v)-1]
 		}
