@@ -122,10 +122,10 @@ func printWarning(w io.Writer, format string, args ...any) {
 	fmt.Fprintf(w, "mati: warning: %s\n", oneLine(fmt.Sprintf(format, args...)))
 }
 
-// oneLine keeps a message on one line, so every stderr line starts with
-// "mati: ".
+// oneLine keeps a message on one printable line, so every stderr line
+// starts with "mati: ".
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	return printable(strings.Join(strings.Fields(s), " "))
 }
 
 // env is what the commands need from the outside world; tests replace parts

@@ -91,7 +91,7 @@ func renderListing(w io.Writer, entries []rules.EntryView) error {
 		if role == "" {
 			role = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", modeString(e), e.Type, e.Size, role, entryPath(e))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", modeString(e), e.Type, e.Size, role, printable(entryPath(e)))
 	}
 	return tw.Flush()
 }

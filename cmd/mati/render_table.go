@@ -3,7 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
@@ -53,7 +56,7 @@ func renderTable(w io.Writer, r rules.Report, opts tableOptions) error {
 
 // renderArtifact writes one artifact's section.
 func renderArtifact(w *errWriter, a rules.Result, opts tableOptions) error {
-	fmt.Fprintln(w, headerLine(a))
+	fmt.Fprintln(w, printable(headerLine(a)))
 	if a.Error != "" {
 		return w.err
 	}
@@ -110,10 +113,10 @@ func renderFiles(w *errWriter, a rules.Result, opts tableOptions) error {
 			continue
 		}
 		shown++
-		rows = append(rows, []string{entryPath(e), string(e.Role), entrySize(e), entryStatus(e)})
+		rows = append(rows, []string{printable(entryPath(e)), string(e.Role), entrySize(e), entryStatus(e)})
 	}
 	for _, x := range a.Expected {
-		rows = append(rows, []string{x.Path, string(x.Role), "-", "missing"})
+		rows = append(rows, []string{printable(x.Path), string(x.Role), "-", "missing"})
 	}
 	if len(rows) == 0 {
 		fmt.Fprintln(w)
@@ -177,7 +180,7 @@ func renderHandlers(w *errWriter, a rules.Result) error {
 		default:
 			params = fmt.Sprint(h.Params)
 		}
-		rows = append(rows, []string{h.Name, loc, params, h.Status})
+		rows = append(rows, []string{printable(h.Name), printable(loc), params, h.Status})
 	}
 	return writeTable(w, []string{"Handler", "Location", "Params", "Status"}, rows, false)
 }
@@ -187,7 +190,7 @@ func renderHandlers(w *errWriter, a rules.Result) error {
 func renderFindings(w *errWriter, a rules.Result, opts tableOptions) error {
 	rows := make([][]string, 0, len(a.Findings))
 	for _, f := range a.Findings {
-		rows = append(rows, []string{severityCell(f.Severity, opts.Color), f.RuleID, findingLocation(a.Source, f), f.Message, f.Hint})
+		rows = append(rows, []string{severityCell(f.Severity, opts.Color), f.RuleID, printable(findingLocation(a.Source, f)), printable(f.Message), printable(f.Hint)})
 	}
 	return writeTable(w, []string{"Severity", "Rule", "Location", "Message", "Hint"}, rows, true)
 }
@@ -301,4 +304,40 @@ func (e *errWriter) Write(p []byte) (int, error) {
 		e.err = err
 	}
 	return n, err
+}
+
+// printable escapes what a terminal would interpret in text taken from an
+// archive (member names, link targets): control characters, other
+// non-printable runes and invalid UTF-8 become Go escapes, so a hostile
+// member name cannot move the cursor or recolour the screen.
+//
+//	"code/inference.py" -> code/inference.py
+//	"a\x1b[2Jb"         -> a\x1b[2Jb
+//	"caf\xe9"           -> caf\xe9
+func printable(s string) string {
+	ok := true
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case !unicode.IsPrint(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+		i += size
+	}
+	return b.String()
 }

@@ -203,3 +203,19 @@ func TestModeString(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"code/inference.py", "code/inference.py"},
+		{"modèle.pth", "modèle.pth"},
+		{"a\x1b[2Jb", `a\x1b[2Jb`},
+		{"a\nb\tc", `a\nb\tc`},
+		{"caf\xe9", `caf\xe9`},
+		{"\u202egnp.exe", `\u202egnp.exe`},
+	}
+	for _, tt := range tests {
+		if got := printable(tt.in); got != tt.want {
+			t.Errorf("printable(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
