@@ -169,6 +169,16 @@ func (e *env) run(ctx context.Context, args []string) int {
 		}
 	}
 	err := app.RunContext(ctx, append([]string{"mati"}, args...))
+	var ec cli.ExitCoder
+	if errors.As(err, &ec) {
+		// urfave/cli returns these only for "mati help TOPIC" with an
+		// unknown topic.
+		msg := err.Error()
+		if msg != "" {
+			msg = strings.ToLower(msg[:1]) + msg[1:]
+		}
+		err = usageError("run 'mati --help' for the commands", "%s", msg)
+	}
 	if err != nil && !reported(err) {
 		printError(e.stderr, err)
 	}
@@ -231,6 +241,7 @@ func onUsageError(c *cli.Context, err error, isSubcommand bool) error {
 //	[a.tar.gz --format json b]     -> [--format json -- a.tar.gz b]
 //	[--fail-on=never a -v]         -> [--fail-on=never -v -- a]
 //	[a -- --odd-name]              -> [-- a --odd-name]
+//	[a --format json -h]           -> [--help]
 func flagsFirst(flags []cli.Flag, args []string) []string {
 	takesValue := map[string]bool{}
 	for _, f := range flags {
@@ -245,6 +256,10 @@ func flagsFirst(flags []cli.Flag, args []string) []string {
 		if a == "--" {
 			pos = append(pos, args[i+1:]...)
 			break
+		}
+		if a == "-h" || a == "--help" || a == "-help" {
+			// Help wins, and takes no arguments.
+			return []string{"--help"}
 		}
 		if len(a) < 2 || a[0] != '-' {
 			pos = append(pos, a)

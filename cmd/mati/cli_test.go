@@ -123,6 +123,9 @@ func TestRunExitCodes(t *testing.T) {
 		{"stdin twice", []string{"check", "-", "-"}, exitUsage, "- is given 2 times", ""},
 		{"help", []string{"--help"}, exitOK, "", "Exit codes:"},
 		{"check help", []string{"check", "--help"}, exitOK, "", "--fail-on SEVERITY"},
+		{"check help after an artifact", []string{"check", "ok.tar.gz", "-h"}, exitOK, "", "--fail-on SEVERITY"},
+		{"help command", []string{"help", "check"}, exitOK, "", "--fail-on SEVERITY"},
+		{"help on an unknown topic", []string{"help", "nope"}, exitUsage, "mati: error: no help topic for 'nope'\nmati: hint: ", ""},
 		{"version", []string{"--version"}, exitOK, "", "mati v1.2.3-test (go"},
 		{"json output", []string{"check", "--format", "json", "warn.tar.gz"}, exitOK, "", `"schema_version": 1`},
 		{"rules", []string{"rules"}, exitOK, "", "archive-corrupt"},
@@ -284,6 +287,7 @@ func TestFlagsFirst(t *testing.T) {
 		{"stdin", []string{"-", "--format", "json"}, []string{"--format", "json", "--", "-"}},
 		{"double dash ends flags", []string{"a", "--", "--odd"}, []string{"--", "a", "--odd"}},
 		{"no arguments", []string{"--help"}, []string{"--help"}},
+		{"help after an artifact", []string{"a", "--format", "json", "-h"}, []string{"--help"}},
 	}
 	for _, tt := range tests {
 		if d := cmp.Diff(tt.want, flagsFirst(flags, tt.in)); d != "" {
