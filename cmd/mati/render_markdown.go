@@ -32,21 +32,26 @@ By default `+"`mati check`"+` exits with 1 when there is an error finding; use
 |---|---|---|
 `)
 	for _, r := range rs {
-		fmt.Fprintf(ew, "| [`%s`](#%s) | %s | %s |\n", r.ID, r.ID, r.Severity, mdCell(r.Summary))
+		fmt.Fprintf(ew, "| [`%s`](#%s) | %s | %s |\n", r.ID, r.ID, r.Severity, mdText(r.Summary))
 	}
 	for _, r := range rs {
 		fmt.Fprintf(ew, "\n## %s\n\n", r.ID)
 		fmt.Fprintf(ew, "Severity: **%s**\n\n", r.Severity)
-		fmt.Fprintf(ew, "%s\n", r.Summary)
+		fmt.Fprintf(ew, "%s\n", mdText(r.Summary))
 		if r.Hint != "" {
-			fmt.Fprintf(ew, "\n**How to fix:** %s\n", r.Hint)
+			fmt.Fprintf(ew, "\n**How to fix:** %s\n", mdText(r.Hint))
 		}
 	}
 	return ew.err
 }
 
-// mdCell makes s safe inside a Markdown table cell.
-func mdCell(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.Join(strings.Fields(s), " ")
+// mdEscaper escapes the characters that Markdown would read as emphasis,
+// HTML or a table border in rule text such as "._*" or "__MACOSX/".
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "<", "&lt;", "|", `\|`)
+
+// mdText makes s safe as Markdown text on one line.
+//
+//	"__pycache__/ and ._*" -> "\_\_pycache\_\_/ and .\_\*"
+func mdText(s string) string {
+	return mdEscaper.Replace(strings.Join(strings.Fields(s), " "))
 }

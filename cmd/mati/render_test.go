@@ -81,7 +81,7 @@ func TestRenderGolden(t *testing.T) {
 // when rules are added.
 var goldenRules = []rules.Rule{
 	{Meta: rules.Meta{ID: "archive-empty", Severity: rules.Error, Summary: "The artifact has no entries, so the container finds no model.", Hint: "package the model folder's content: tar -czf model.tar.gz -C model_dir ."}},
-	{Meta: rules.Meta{ID: "os-junk", Severity: rules.Warning, Summary: "Files that operating systems leave behind (| included).", Hint: "rebuild without them"}},
+	{Meta: rules.Meta{ID: "os-junk", Severity: rules.Warning, Summary: "Files left by macOS or Python (._*, __MACOSX/, a|b, <x>).", Hint: "rebuild without them: tar --exclude='._*'"}},
 	{Meta: rules.Meta{ID: "unexpected-file", Severity: rules.Info, Summary: "A file that no framework table knows."}},
 }
 
