@@ -17,5 +17,10 @@ var archiveCorruptRule = Rule{Meta: archiveCorrupt, Check: func(a *Archive) []Fi
 	if a.ReadErr == nil || !errors.Is(a.ReadErr, artifact.ErrCorrupt) {
 		return nil
 	}
-	return []Finding{a.Finding(archiveCorrupt, "", 0, 0, "the archive is corrupt after %d entries: %v", len(a.Entries), a.ReadErr)}
+	msg := a.ReadErr.Error()
+	var ce *artifact.CorruptError
+	if errors.As(a.ReadErr, &ce) {
+		msg = ce.Error()
+	}
+	return []Finding{a.Finding(archiveCorrupt, "", 0, 0, "%s; SageMaker cannot extract it", msg)}
 }}

@@ -17,5 +17,5 @@ var archiveLimitExceededRule = Rule{Meta: archiveLimitExceeded, Check: func(a *A
 	if a.ReadErr == nil || !errors.Is(a.ReadErr, artifact.ErrLimit) {
 		return nil
 	}
-	return []Finding{a.Finding(archiveLimitExceeded, "", 0, 0, "stopped reading after %d entries: %v", len(a.Entries), a.ReadErr)}
+	return []Finding{a.Finding(archiveLimitExceeded, "", 0, 0, "stopped reading after %d entries: %v", len(a.Entries), errors.Unwrap(a.ReadErr))}
 }}

@@ -1,6 +1,10 @@
 package rules
 
-import "github.com/mati-dev/mati/artifact"
+import (
+	"strings"
+
+	"github.com/mati-dev/mati/artifact"
+)
 
 var unexpectedFile = Meta{
 	ID:       "unexpected-file",
@@ -9,15 +13,33 @@ var unexpectedFile = Meta{
 	Hint:     "remove it if the model does not need it; smaller artifacts download and start faster",
 }
 
+// unexpectedFileRule reports unknown files at the root one by one, and the
+// unknown files inside a top-level folder as one finding for the folder, so
+// a folder of 20,000 data files is one line, not 20,000.
 var unexpectedFileRule = Rule{Meta: unexpectedFile, Check: func(a *Archive) []Finding {
 	var fs []Finding
+	inDir := map[string]int{}
+	var dirs []string
 	for _, e := range a.Entries {
-		if e.Type != artifact.TypeFile || e.Unsafe != "" {
+		if e.Type != artifact.TypeFile || e.Unsafe != "" || roleOf(e.Path, a.fw) != RoleUnexpected {
 			continue
 		}
-		if roleOf(e.Path, a.fw) == RoleUnexpected {
+		top, _, nested := strings.Cut(e.Path, "/")
+		if !nested {
 			fs = append(fs, a.Finding(unexpectedFile, e.Path, 0, 0, "%q is not a file the %s container uses", e.Path, a.frameworkLabel()))
+			continue
 		}
+		if inDir[top] == 0 {
+			dirs = append(dirs, top)
+		}
+		inDir[top]++
+	}
+	for _, d := range dirs {
+		if inDir[d] == 1 {
+			fs = append(fs, a.Finding(unexpectedFile, d, 0, 0, "%q holds a file the %s container does not use", d+"/", a.frameworkLabel()))
+			continue
+		}
+		fs = append(fs, a.Finding(unexpectedFile, d, 0, 0, "%q holds %d files the %s container does not use", d+"/", inDir[d], a.frameworkLabel()))
 	}
 	return fs
 }}

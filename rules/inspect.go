@@ -216,11 +216,11 @@ func judge(a *Archive) Result {
 		if e.Path == "" && e.Type == artifact.TypeDir {
 			continue
 		}
-		p := e.Path
+		p, role := e.Path, roles[i]
 		if e.Unsafe != "" {
-			p = e.Name
+			p, role = e.Name, RoleUnexpected
 		}
-		res.Entries = append(res.Entries, EntryView{Path: p, Type: string(e.Type), Size: e.Size, Mode: e.Mode, Link: e.Link, Role: roles[i]})
+		res.Entries = append(res.Entries, EntryView{Path: p, Type: string(e.Type), Size: e.Size, Mode: e.Mode, Link: e.Link, Role: role})
 	}
 	sort.SliceStable(a.Expected, func(i, j int) bool { return a.Expected[i].Path < a.Expected[j].Path })
 	res.Expected = append(res.Expected, slices.CompactFunc(a.Expected, func(x, y ExpectedFile) bool { return x == y })...)
