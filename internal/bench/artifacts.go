@@ -100,6 +100,10 @@ const hfConfig = `{
 }
 `
 
+// lastMember is the last member of every artifact: mati's JSON lists it
+// only if it read the whole archive.
+const lastMember = "code/requirements.txt"
+
 // savedModelPB stands in for a SavedModel graph: a few KiB that no check
 // parses.
 func savedModelPB() []byte {

@@ -18,6 +18,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"compress/gzip"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -59,8 +60,8 @@ func bytesMember(name string, b []byte) member {
 
 // writeTarGz writes members to a new gzip-compressed tar at file. A
 // directory entry precedes the first member under each directory, as
-// `tar czf` writes them.
-func writeTarGz(file string, members []member) (err error) {
+// `tar czf` writes them. It stops with ctx's error when ctx is done.
+func writeTarGz(ctx context.Context, file string, members []member) (err error) {
 	f, err := os.Create(file)
 	if err != nil {
 		return err
@@ -70,7 +71,7 @@ func writeTarGz(file string, members []member) (err error) {
 			err = cerr
 		}
 	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
+	bw := bufio.NewWriterSize(ctxWriter{ctx, f}, 1<<20)
 	zw, err := gzip.NewWriterLevel(bw, gzipLevel)
 	if err != nil {
 		return err
@@ -384,6 +385,19 @@ func safetensorsMember(name string, ts []tensor) (member, error) {
 		}
 		return nil
 	}}, nil
+}
+
+// ctxWriter fails its writes once ctx is done.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(b []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(b)
 }
 
 // countWriter counts the bytes written through it.

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"io"
@@ -52,7 +53,7 @@ func TestTorchArtifact(t *testing.T) {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "torch.tar.gz")
-	if err := writeTarGz(file, ms); err != nil {
+	if err := writeTarGz(context.Background(), file, ms); err != nil {
 		t.Fatal(err)
 	}
 	got := readTar(t, file)
@@ -96,7 +97,7 @@ func TestSafetensorsArtifact(t *testing.T) {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "st.tar.gz")
-	if err := writeTarGz(file, ms); err != nil {
+	if err := writeTarGz(context.Background(), file, ms); err != nil {
 		t.Fatal(err)
 	}
 	b := readTar(t, file)["model.safetensors"]

@@ -47,8 +47,8 @@ func main() {
 	switch {
 	case len(os.Args) == 3 && os.Args[1] == "inflate":
 		err = inflate(os.Args[2])
-	case len(os.Args) >= 3 && os.Args[1] == "launch":
-		err = launch(os.Args[2], os.Args[3:])
+	case len(os.Args) >= 4 && os.Args[1] == "launch":
+		err = launch(os.Args[2], os.Args[3], os.Args[4:])
 	default:
 		os.Exit(run(os.Args[1:]))
 	}

@@ -26,6 +26,12 @@ type command struct {
 	okExit []int
 	// before, when not nil, runs before each sample and is not timed.
 	before func() error
+	// stdout, when set, is the file the command's output is written to
+	// (otherwise /dev/null).
+	stdout string
+	// want lists strings the output must contain for a sample to count,
+	// e.g. the last member of the archive, proving it was read to the end.
+	want []string
 }
 
 // result is the outcome of timing a command several times.
@@ -80,7 +86,11 @@ func (c *command) once(ctx context.Context) (time.Duration, int64, error) {
 			return 0, 0, fmt.Errorf("failed to prepare: %w", err)
 		}
 	}
-	cmd := exec.CommandContext(ctx, selfPath, append([]string{"launch", c.path}, c.args...)...)
+	out := c.stdout
+	if out == "" {
+		out = os.DevNull
+	}
+	cmd := exec.CommandContext(ctx, selfPath, append([]string{"launch", out, c.path}, c.args...)...)
 	cmd.Env = append(os.Environ(), c.env...)
 	var stdout bytes.Buffer
 	var stderr tailBuffer
@@ -98,6 +108,17 @@ func (c *command) once(ctx context.Context) (time.Duration, int64, error) {
 	rssFloor.Store(max(rssFloor.Load(), floorKiB<<10))
 	if !slices.Contains(c.okExit, code) && !(c.okExit == nil && code == 0) {
 		return 0, 0, fmt.Errorf("%s %s: exit status %d%s", c.path, strings.Join(c.args, " "), code, stderrTail(&stderr))
+	}
+	if len(c.want) > 0 {
+		b, err := os.ReadFile(out)
+		if err != nil {
+			return 0, 0, err
+		}
+		for _, w := range c.want {
+			if !bytes.Contains(b, []byte(w)) {
+				return 0, 0, fmt.Errorf("%s %s: the output lacks %q", c.path, strings.Join(c.args, " "), w)
+			}
+		}
 	}
 	return time.Duration(wallNS), rssKiB << 10, nil
 }
@@ -119,8 +140,8 @@ var selfPath string
 // program's peak, so no peak RSS reported is below it.
 var rssFloor atomic.Int64
 
-// launch runs path with args, stdout to /dev/null and stderr passed on,
-// and prints "WALL_NS MAXRSS_KIB EXIT_CODE FLOOR_KIB" on stdout.
+// launch runs path with args, stdout to the file out and stderr passed
+// on, and prints "WALL_NS MAXRSS_KIB EXIT_CODE FLOOR_KIB" on stdout.
 //
 // The benchmark's own process grows to tens of MiB while it generates
 // artifacts, and a child's ru_maxrss starts at the RSS of the process it
@@ -128,13 +149,19 @@ var rssFloor atomic.Int64
 // exec). Starting the measured program from this small, fresh process
 // keeps that floor at a few MiB, and the timing excludes the launcher's
 // own start-up.
-func launch(path string, args []string) error {
+func launch(out, path string, args []string) error {
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
 	cmd := exec.Command(path, args...)
+	cmd.Stdout = f
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	floor := vmHWM()
 	start := time.Now()
-	err := cmd.Run()
+	err = cmd.Run()
 	wall := time.Since(start)
 	if cmd.ProcessState == nil {
 		return err

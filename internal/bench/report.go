@@ -60,16 +60,14 @@ func (r *report) ratio(section, name string, num, den result, target string, pas
 	r.add(section, name, fmt.Sprintf("%.3f (%s / %s)", q, secs(num.wall), secs(den.wall)), target, verdict(q, pass))
 }
 
-// rate records items per second for n items done in res's wall time, and
-// returns the rate (0 when res failed).
-func (r *report) rate(section, name string, n int, res result) float64 {
+// rate records items per second for n items done in res's wall time.
+func (r *report) rate(section, name string, n int, res result) {
 	if !res.ok() {
 		r.add(section, name, "-", "", statusError)
-		return 0
+		return
 	}
 	q := float64(n) / res.wall.Seconds()
 	r.add(section, name, fmt.Sprintf("%.1f/s (%d in %s)", q, n, secs(res.wall)), "", statusInfo)
-	return q
 }
 
 // rss records res's peak RSS against a limit in bytes.

@@ -29,6 +29,7 @@ type bench struct {
 	weightsFile string    // the large TensorFlow artifact, once generated
 	srv         *s3Server // the local S3 server, once started
 	srvErr      error
+	outputs     int // output files handed out by mati
 }
 
 func newBench(ctx context.Context, cfg config) (*bench, error) {
@@ -71,7 +72,7 @@ func (b *bench) generate(name string, members []member) (string, error) {
 	}
 	logf("generating %s", name)
 	tmp := p + ".part"
-	if err := writeTarGz(tmp, members); err != nil {
+	if err := writeTarGz(b.ctx, tmp, members); err != nil {
 		os.Remove(tmp)
 		return "", fmt.Errorf("failed to generate %s: %w", name, err)
 	}
@@ -113,9 +114,12 @@ func (b *bench) server() (*s3Server, error) {
 }
 
 // mati returns a command running mati with args; exit codes 0 and 1 (no
-// findings, findings) are both a success.
+// findings, findings) are both a success. Its output goes to a file in the
+// temporary folder, where want is looked for.
 func (b *bench) mati(label string, args ...string) *command {
-	return &command{label: label, path: b.cfg.mati, args: args, okExit: []int{0, 1}}
+	b.outputs++
+	return &command{label: label, path: b.cfg.mati, args: args, okExit: []int{0, 1},
+		stdout: b.path(fmt.Sprintf("out-%03d.json", b.outputs))}
 }
 
 // help returns the help text of a mati command ("" if it has none).
@@ -152,8 +156,10 @@ func (b *bench) local() error {
 		{fmt.Sprintf("%d files", b.cfg.files), many, false},
 	} {
 		logf("measuring %s", a.label)
+		check := b.mati("mati check", "check", "--format", "json", a.file)
+		check.want = []string{lastMember}
 		res := measure(b.ctx, b.cfg.runs,
-			b.mati("mati check", "check", "--format", "json", a.file),
+			check,
 			&command{label: "inflate", path: b.self, args: []string{"inflate", a.file}},
 			&command{label: "tar -tzf", path: "tar", args: []string{"-tzf", a.file}},
 		)
@@ -195,12 +201,16 @@ func (b *bench) s3() error {
 	s3Args := []string{"check", "--format", "json", "--endpoint-url", srv.endpoint, "--region", s3Region}
 	readahead := b.mati("mati s3 read-ahead", append(s3Args, ref)...)
 	readahead.env = srv.env(b.dir)
-	cmds := []*command{b.mati("mati local", "check", "--format", "json", big), readahead}
+	readahead.want = []string{lastMember}
+	localCmd := b.mati("mati local", "check", "--format", "json", big)
+	localCmd.want = []string{lastMember}
+	cmds := []*command{localCmd, readahead}
 
 	plainEnv, plainFlag, found := b.plainGet()
 	if found {
 		plain := b.mati("mati s3 plain GET", append(append(s3Args, plainFlag...), ref)...)
 		plain.env = append(srv.env(b.dir), plainEnv...)
+		plain.want = []string{lastMember}
 		cmds = append(cmds, plain)
 	}
 	logf("measuring %s from S3", label)
@@ -294,9 +304,13 @@ func (b *bench) safety() error {
 		if err != nil {
 			return err
 		}
-		cmds := []*command{b.mati("mati check", "check", "--format", "json", file)}
+		check := b.mati("mati check", "check", "--format", "json", file)
+		check.want = []string{lastMember}
+		cmds := []*command{check}
 		if noScan != "" {
-			cmds = append(cmds, b.mati("mati check "+noScan, "check", "--format", "json", noScan, file))
+			unchecked := b.mati("mati check "+noScan, "check", "--format", "json", noScan, file)
+			unchecked.want = []string{lastMember}
+			cmds = append(cmds, unchecked)
 		}
 		logf("measuring %s", a.label)
 		res := measure(b.ctx, b.cfg.runs, cmds...)
@@ -408,7 +422,7 @@ func (b *bench) generateScanSet(dir string) error {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
 		}
-		if err := writeTarGz(p, ms); err != nil {
+		if err := writeTarGz(b.ctx, p, ms); err != nil {
 			return err
 		}
 	}
