@@ -191,6 +191,11 @@ func Classify(module, name string) Class {
 			return Allowed
 		}
 	}
+	// TorchScript pickles name their classes under __torch__ and are loaded
+	// by torch.jit's own unpickler, which imports no Python module.
+	if module == "__torch__" || strings.HasPrefix(module, "__torch__.") || module == "torch.jit._pickle" {
+		return Allowed
+	}
 	if strings.HasPrefix(module, "scipy.sparse") && (strings.HasSuffix(name, "_matrix") || strings.HasSuffix(name, "_array")) {
 		return Allowed
 	}
