@@ -49,6 +49,8 @@ type Archive struct {
 	Expected []ExpectedFile
 	// fw is the framework's table, nil when unknown.
 	fw *Framework
+	// roles are the roles of Entries, index for index.
+	roles []Role
 	// ModelData is where the CreateModel container that names the artifact
 	// takes its model data from, nil when no CreateModel document named it.
 	ModelData *deploy.ModelData

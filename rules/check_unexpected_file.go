@@ -20,8 +20,8 @@ var unexpectedFileRule = Rule{Meta: unexpectedFile, Check: func(a *Archive) []Fi
 	var fs []Finding
 	inDir := map[string]int{}
 	var dirs []string
-	for _, e := range a.Entries {
-		if e.Type != artifact.TypeFile || e.Unsafe != "" || roleOf(e.Path, a.fw) != RoleUnexpected {
+	for i, e := range a.Entries {
+		if e.Type != artifact.TypeFile || e.Unsafe != "" || a.roles[i] != RoleUnexpected {
 			continue
 		}
 		top, _, nested := strings.Cut(e.Path, "/")

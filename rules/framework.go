@@ -115,11 +115,50 @@ func matchAny(patterns []string, p string) bool {
 		if strings.Contains(pat, "/") {
 			target = p
 		}
-		if ok, _ := path.Match(pat, target); ok {
+		if globMatch(pat, target) {
 			return true
 		}
 	}
 	return false
+}
+
+// globMatch is path.Match for the pattern shapes the tables use, without
+// its cost on every entry of a 20,000-entry archive; other shapes fall back
+// to path.Match.
+//
+//	"config.json"    matches "config.json"
+//	"*.pt"           matches "model.pt"
+//	"xgboost-model-*" matches "xgboost-model-0"
+//	"model-*.safetensors" matches "model-00001-of-00002.safetensors"
+//	"*scaler*"       matches "std_scaler.joblib"
+func globMatch(pat, s string) bool {
+	if strings.ContainsAny(pat, "?[\\") {
+		ok, _ := path.Match(pat, s)
+		return ok
+	}
+	star := strings.IndexByte(pat, '*')
+	if star < 0 {
+		return pat == s
+	}
+	if strings.Contains(s, "/") && !strings.Contains(pat, "/") {
+		return false
+	}
+	prefix, rest := pat[:star], pat[star+1:]
+	if !strings.HasPrefix(s, prefix) {
+		return false
+	}
+	s = s[len(prefix):]
+	if next := strings.IndexByte(rest, '*'); next >= 0 {
+		// "*mid*suffix": find mid, then match the remainder.
+		mid := rest[:next]
+		for i := 0; i+len(mid) <= len(s); i++ {
+			if strings.HasPrefix(s[i:], mid) && globMatch("*"+rest[next+1:], s[i+len(mid):]) {
+				return true
+			}
+		}
+		return false
+	}
+	return strings.HasSuffix(s, rest)
 }
 
 // isDigits reports whether s is a non-empty string of ASCII digits.

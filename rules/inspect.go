@@ -83,6 +83,7 @@ func analyse(a *Archive, cfg Config) {
 	}
 	a.Framework, a.FrameworkReason = detectFramework(a, cfg.Framework)
 	a.fw = lookupFramework(a.Framework)
+	a.roles = assignRoles(a.Entries, a.fw)
 }
 
 // findScript returns the path of the inference script the container will
@@ -208,7 +209,7 @@ func judge(a *Archive) Result {
 		}
 	}
 	res.Findings = SortFindings(res.Findings)
-	roles := assignRoles(a.Entries, a.fw)
+	roles := a.roles
 	for i, e := range a.Entries {
 		if e.Type == artifact.TypeFile {
 			res.TotalSize += e.Size

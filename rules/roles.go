@@ -19,11 +19,19 @@ var dependencyNames = map[string]bool{"requirements.txt": true, "environment.yml
 // junkRoot returns the top-most junk element of p ("__MACOSX" for
 // "__MACOSX/x/._y"), or "" if p is not junk.
 func junkRoot(p string) string {
-	parts := strings.Split(p, "/")
-	for i, part := range parts {
-		if junkDirs[part] || junkNames[part] || strings.HasPrefix(part, "._") {
-			return strings.Join(parts[:i+1], "/")
+	start := 0
+	for start <= len(p) {
+		end := strings.IndexByte(p[start:], '/')
+		if end < 0 {
+			end = len(p)
+		} else {
+			end += start
 		}
+		part := p[start:end]
+		if junkDirs[part] || junkNames[part] || strings.HasPrefix(part, "._") {
+			return p[:end]
+		}
+		start = end + 1
 	}
 	return ""
 }
