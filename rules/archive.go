@@ -4,6 +4,7 @@ import (
 	"github.com/mati-dev/mati/artifact"
 	"github.com/mati-dev/mati/deploy"
 	"github.com/mati-dev/mati/inference"
+	"github.com/mati-dev/mati/modelfile"
 )
 
 // Archive is everything the checks know about one artifact: the entry index,
@@ -51,6 +52,11 @@ type Archive struct {
 	fw *Framework
 	// roles are the roles of Entries, index for index.
 	roles []Role
+	// Models holds what the model-file scan found in each member that is a
+	// model format (by normalised path; the last one wins for duplicates).
+	Models map[string]*modelfile.Report
+	// TopKinds is the sniffed kind of every top-level regular file.
+	TopKinds map[string]modelfile.Kind
 	// ModelData is where the CreateModel container that names the artifact
 	// takes its model data from, nil when no CreateModel document named it.
 	ModelData *deploy.ModelData

@@ -1,5 +1,11 @@
 package rules
 
+import (
+	"strconv"
+
+	"github.com/mati-dev/mati/modelfile"
+)
+
 var handlerMissing = Meta{
 	ID:       "handler-missing",
 	Severity: Error,
@@ -33,6 +39,9 @@ func (a *Archive) missingHandlerSeverity(name string) Severity {
 		case a.fw == &sklearnFramework, a.fw == &xgboostFramework && a.scriptMode():
 			return Error
 		case a.fw == &pytorchFramework:
+			if _, ok := a.defaultTorchModelNotScript(); ok {
+				return Error
+			}
 			return Warning
 		}
 	case "predict_fn":
@@ -49,6 +58,9 @@ func (a *Archive) missingHandlerSeverity(name string) Severity {
 
 var handlerMissingRule = Rule{Meta: handlerMissing, Check: func(a *Archive) []Finding {
 	if a.Script == nil {
+		if p, ok := a.defaultTorchModelNotScript(); ok && a.fw == &pytorchFramework {
+			return []Finding{a.Finding(handlerMissing, p, 0, 0, "no inference script with model_fn, and %q is not TorchScript: the PyTorch default loader (torch.jit.load) cannot load it", p)}
+		}
 		return nil
 	}
 	var fs []Finding
@@ -78,6 +90,9 @@ func missingHandlerMessage(a *Archive, name string) string {
 		return "the TensorFlow Serving script defines neither handler(data, context) nor both input_handler and output_handler"
 	case a.isTFS():
 		return "input_handler and output_handler must both be defined; " + name + " is missing"
+	case name == "model_fn" && a.fw == &pytorchFramework && a.missingHandlerSeverity("model_fn") == Error:
+		p, _ := a.defaultTorchModelNotScript()
+		return "no model_fn, and " + strconv.Quote(p) + " is not TorchScript: the PyTorch default loader (torch.jit.load) cannot load it"
 	case name == "model_fn" && a.fw == &pytorchFramework:
 		return "no model_fn: the PyTorch default loads only a TorchScript model.pt (or a single *.pt/*.pth) with torch.jit.load"
 	case name == "model_fn":
@@ -86,4 +101,27 @@ func missingHandlerMessage(a *Archive, name string) string {
 		return "custom model_fn without predict_fn: the default predict_fn calls model(data), which may not fit the object model_fn returns"
 	}
 	return "no " + name + ": the container's default is used"
+}
+
+// defaultTorchModelNotScript returns the file the PyTorch default loader
+// picks (model.pt, else the only *.pt/*.pth) when its bytes show it is not
+// TorchScript (a torch.save state dict or module, or a bare pickle).
+func (a *Archive) defaultTorchModelNotScript() (string, bool) {
+	pick := ""
+	if a.hasFile("model.pt") {
+		pick = "model.pt"
+	} else if c := a.torchCandidates(); len(c) == 1 {
+		pick = c[0]
+	}
+	rep, ok := a.Models[pick]
+	if pick == "" || !ok {
+		return "", false
+	}
+	switch rep.Kind {
+	case modelfile.KindTorchZip:
+		return pick, !rep.TorchScript
+	case modelfile.KindPickle:
+		return pick, true
+	}
+	return "", false
 }

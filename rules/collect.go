@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/mati-dev/mati/artifact"
+	"github.com/mati-dev/mati/modelfile"
 )
 
 // maxCaptured bounds the bytes of all members read into memory for one
@@ -59,12 +62,15 @@ func mustRead(p string) bool {
 // members the checks read. A corrupt or over-limit archive is not an error:
 // what was read up to there is returned with ReadErr set. The error is
 // non-nil only when the artifact could not be inspected at all.
-func collect(ctx context.Context, src artifact.Source, lim artifact.Limits) (*Archive, artifact.Stats, error) {
+func collect(ctx context.Context, src artifact.Source, lim artifact.Limits, scanModels bool) (*Archive, artifact.Stats, error) {
 	a := &Archive{
-		Name:    src.Name(),
-		Files:   map[string][]byte{},
-		OverCap: map[string]int64{},
+		Name:     src.Name(),
+		Files:    map[string][]byte{},
+		OverCap:  map[string]int64{},
+		Models:   map[string]*modelfile.Report{},
+		TopKinds: map[string]modelfile.Kind{},
 	}
+	sniff := bufio.NewReaderSize(nil, modelfile.SniffLen)
 	memberCap := lim.MaxMemberRead
 	if memberCap <= 0 {
 		memberCap = artifact.DefaultLimits.MaxMemberRead
@@ -72,7 +78,13 @@ func collect(ctx context.Context, src artifact.Source, lim artifact.Limits) (*Ar
 	var captured int64
 	stats, err := artifact.WalkSource(ctx, src, lim, func(e artifact.Entry, open artifact.OpenFunc) error {
 		a.Entries = append(a.Entries, e)
-		if e.Type != artifact.TypeFile || e.Unsafe != "" || !wantsContent(e.Path) {
+		if e.Type != artifact.TypeFile || e.Unsafe != "" {
+			return nil
+		}
+		if !wantsContent(e.Path) {
+			if scanModels && junkRoot(e.Path) == "" {
+				return a.scanModel(e, open, sniff)
+			}
 			return nil
 		}
 		if e.Size > memberCap || captured+e.Size > maxCaptured {
@@ -99,6 +111,9 @@ func collect(ctx context.Context, src artifact.Source, lim artifact.Limits) (*Ar
 		}
 		captured += int64(len(b))
 		a.Files[e.Path] = b
+		if scanModels && strings.HasSuffix(e.Path, ".json") {
+			return a.scanModel(e, func() (io.Reader, error) { return bytes.NewReader(b), nil }, sniff)
+		}
 		return nil
 	})
 	a.Format = stats.Format
@@ -111,4 +126,31 @@ func collect(ctx context.Context, src artifact.Source, lim artifact.Limits) (*Ar
 		return a, stats, fmt.Errorf("failed to read %q: %w", src.Name(), err)
 	}
 	return a, stats, nil
+}
+
+// scanModel sniffs a member's first bytes and, if they are a model format
+// with something to check (pickle, zip, joblib, npy, safetensors, XGBoost),
+// scans it as it streams past. Other members are left unread. The kind of
+// every top-level file is kept for the XGBoost checks.
+func (a *Archive) scanModel(e artifact.Entry, open artifact.OpenFunc, br *bufio.Reader) error {
+	r, err := open()
+	if err != nil {
+		return err
+	}
+	br.Reset(r)
+	head, _ := br.Peek(modelfile.SniffLen)
+	kind := modelfile.Sniff(e.Path, head)
+	if !strings.Contains(e.Path, "/") {
+		a.TopKinds[e.Path] = kind
+	}
+	if kind == modelfile.KindUnknown {
+		return nil
+	}
+	rep, err := modelfile.Scan(e.Path, br, e.Size, modelfile.DefaultLimits)
+	if err != nil {
+		// The walk meets the same fault at the next header and reports it.
+		return nil
+	}
+	a.Models[e.Path] = rep
+	return nil
 }

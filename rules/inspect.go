@@ -29,6 +29,9 @@ type Config struct {
 	// Limits bound the reading of the archive; zero fields take the
 	// defaults.
 	Limits artifact.Limits
+	// NoModelScan skips the checks on the bytes of model files (pickle
+	// imports, zips, safetensors, npy, XGBoost formats).
+	NoModelScan bool
 }
 
 // ErrUnknownFramework is returned for a --framework value mati does not know.
@@ -45,7 +48,7 @@ func Inspect(ctx context.Context, src artifact.Source, cfg Config) (Result, erro
 		res.Error = err.Error()
 		return res, err
 	}
-	a, _, err := collect(ctx, src, cfg.Limits)
+	a, _, err := collect(ctx, src, cfg.Limits, !cfg.NoModelScan)
 	if err != nil {
 		res.Error = err.Error()
 		return res, err

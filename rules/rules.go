@@ -15,6 +15,7 @@ func All() []Rule {
 		nestedArchiveRule,
 		osJunkRule,
 		pathUnsafeRule,
+		setuidEntryRule,
 		specialEntryRule,
 		// Layout.
 		codeOutsideCodeDirRule,
@@ -31,8 +32,18 @@ func All() []Rule {
 		inferenceSyntaxErrorRule,
 		modelPathMismatchRule,
 		requirementsMissingRule,
+		// Model files.
+		modelScanIncompleteRule,
+		modelZipIrregularRule,
+		npyObjectArrayRule,
+		pickleMalformedRule,
+		pickleUnknownImportRule,
+		pickleUnsafeImportRule,
+		safetensorsInvalidRule,
+		weightsShardMissingRule,
 		// Frameworks.
 		tensorflowVersionDirMissingRule,
+		xgboostModelInvalidRule,
 		xgboostStrayTopLevelFileRule,
 		// Deployment configuration.
 		envSubmitDirectoryIgnoredRule,
