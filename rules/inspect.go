@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mati-dev/mati/artifact"
+	"github.com/mati-dev/mati/deploy"
 	"github.com/mati-dev/mati/inference"
 )
 
@@ -26,6 +27,9 @@ type Config struct {
 	InstanceType string
 	// Region is the model's AWS region ("" unknown).
 	Region string
+	// ModelData is where the CreateModel container that names the artifact
+	// takes its model data from; nil when no CreateModel document named it.
+	ModelData *deploy.ModelData
 	// Limits bound the reading of the archive; zero fields take the
 	// defaults.
 	Limits artifact.Limits
@@ -54,6 +58,7 @@ func Inspect(ctx context.Context, src artifact.Source, cfg Config) (Result, erro
 		return res, err
 	}
 	a.Image, a.InstanceType, a.Region = cfg.Image, cfg.InstanceType, cfg.Region
+	a.ModelData = cfg.ModelData
 	analyse(a, cfg)
 	return judge(a), nil
 }
