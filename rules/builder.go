@@ -67,6 +67,10 @@ func BuilderMetas() []Meta {
 // BuilderFormat is the Result.Format of a builder file.
 const BuilderFormat = "python"
 
+// NoBuilderReason is the Result.FrameworkReason of a file without builder
+// classes.
+const NoBuilderReason = "no builder class"
+
 // CheckBuilder scans the Python file src, named path, for step builders and
 // judges them with every builder rule. The Result has the shape of an
 // artifact's: the file's size, its findings (sorted) and the framework of
@@ -98,7 +102,7 @@ func CheckBuilder(path string, src []byte) (Result, error) {
 			res.FrameworkReason += " in " + c.Name
 		}
 	} else {
-		res.FrameworkReason = "no builder class"
+		res.FrameworkReason = NoBuilderReason
 	}
 	for _, r := range BuilderRules() {
 		res.Findings = append(res.Findings, r.Check(bf)...)
