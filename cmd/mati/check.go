@@ -35,12 +35,13 @@ func (e *env) checkCommand() *cli.Command {
 		&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)", Category: catOutput},
 	}
 	flags = append(flags, deploymentFlags()...)
+	flags = append(flags, modelFlags()...)
 	flags = append(flags, s3Flags()...)
 	flags = append(flags, limitFlags()...)
 	return &cli.Command{
 		Name:        "check",
 		Usage:       "judge artifacts and print a report",
-		UsageText:   "mati check [flags] ARTIFACT...",
+		UsageText:   "mati check [flags] ARTIFACT...\nmati check [flags] --create-model FILE | --sagemaker-model NAME [ARTIFACT...]",
 		Description: checkDescription(),
 		Flags:       flags,
 		Action:      e.check,
@@ -110,18 +111,31 @@ func (e *env) check(c *cli.Context) error {
 		return err
 	}
 	refs := c.Args().Slice()
-	if len(refs) == 0 {
+	if len(refs) == 0 && !modelFlagSet(c) {
 		return usageError("give one or more artifacts, e.g. mati check model.tar.gz", "no artifact given")
 	}
 	if n := countStdin(refs); n > 1 {
 		return usageError("standard input can be read only once", "- is given %d times", n)
 	}
-	report := e.inspectAll(c.Context, refs, opts.cfg, opts.s3)
+	// --create-model and --sagemaker-model check each container's artifact
+	// (createmodel.go).
+	targets, fromModel, err := e.modelCheckTargets(c, opts.cfg, refs)
+	if err != nil {
+		return err
+	}
+	var report rules.Report
+	var containers []*containerView
+	if fromModel {
+		report, containers = e.inspectTargets(c.Context, targets, opts.s3)
+	} else {
+		report = e.inspectAll(c.Context, refs, opts.cfg, opts.s3)
+		containers = flagContainers(opts.cfg, len(report.Artifacts))
+	}
 	switch opts.format {
 	case "json":
-		err = renderJSON(e.stdout, report)
+		err = renderJSONContainers(e.stdout, report, containers)
 	default:
-		err = renderTable(e.stdout, report, tableOptions{Color: opts.color, Verbose: opts.verbose})
+		err = renderTable(e.stdout, report, tableOptions{Color: opts.color, Verbose: opts.verbose, Containers: containers})
 	}
 	if err != nil {
 		return fmt.Errorf("failed to write the report: %w", err)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/mati-dev/mati/rules"
 )
@@ -19,6 +20,46 @@ func renderJSON(w io.Writer, r rules.Report) error {
 		return fmt.Errorf("failed to write the JSON report: %w", err)
 	}
 	return nil
+}
+
+// renderJSONContainers writes r like renderJSON, with each artifact's
+// container (index for index; a nil entry adds nothing) as a "container"
+// object after the artifact's other fields. Without any container the
+// output is exactly renderJSON's.
+func renderJSONContainers(w io.Writer, r rules.Report, containers []*containerView) error {
+	if !slices.ContainsFunc(containers, func(c *containerView) bool { return c != nil }) {
+		return renderJSON(w, r)
+	}
+	r = withEmptyLists(r)
+	doc := jsonReport{SchemaVersion: r.SchemaVersion, Artifacts: make([]jsonArtifact, len(r.Artifacts)), Summary: r.Summary}
+	for i, a := range r.Artifacts {
+		doc.Artifacts[i].Result = a
+		if i < len(containers) {
+			doc.Artifacts[i].Container = containers[i]
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("failed to write the JSON report: %w", err)
+	}
+	return nil
+}
+
+// jsonReport is rules.Report with a container on each artifact. It must
+// have the same fields as rules.Report (TestJSONReportFields checks it).
+type jsonReport struct {
+	SchemaVersion int            `json:"schema_version"`
+	Artifacts     []jsonArtifact `json:"artifacts"`
+	Summary       rules.Summary  `json:"summary"`
+}
+
+// jsonArtifact is an artifact's result and the container it was judged for.
+type jsonArtifact struct {
+	rules.Result
+	// Container is nil for an artifact checked without a container.
+	Container *containerView `json:"container,omitempty"`
 }
 
 // withEmptyLists returns a copy of r whose nil slices are empty, so they

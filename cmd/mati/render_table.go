@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -31,6 +33,10 @@ type tableOptions struct {
 	// table lists regular files, links and special entries, at most
 	// maxFileRows of them, followed by a line counting the rest.
 	Verbose bool
+	// Containers, when not nil, holds the container each artifact was
+	// judged for, index for index with the report's artifacts; a nil entry
+	// shows no container block.
+	Containers []*containerView
 }
 
 // renderTable writes the human-readable report to w: for each artifact a
@@ -42,7 +48,11 @@ func renderTable(w io.Writer, r rules.Report, opts tableOptions) error {
 		if i > 0 {
 			fmt.Fprintln(ew)
 		}
-		if err := renderArtifact(ew, a, opts); err != nil {
+		var c *containerView
+		if i < len(opts.Containers) {
+			c = opts.Containers[i]
+		}
+		if err := renderArtifact(ew, a, c, opts); err != nil {
 			return err
 		}
 	}
@@ -54,9 +64,13 @@ func renderTable(w io.Writer, r rules.Report, opts tableOptions) error {
 	return ew.err
 }
 
-// renderArtifact writes one artifact's section.
-func renderArtifact(w *errWriter, a rules.Result, opts tableOptions) error {
+// renderArtifact writes one artifact's section; c is the container it was
+// judged for, nil for none.
+func renderArtifact(w *errWriter, a rules.Result, c *containerView, opts tableOptions) error {
 	fmt.Fprintln(w, printable(headerLine(a)))
+	if c != nil {
+		renderContainer(w, c)
+	}
 	if a.Error != "" {
 		return w.err
 	}
@@ -97,6 +111,52 @@ func headerLine(a rules.Result) string {
 		format = "empty"
 	}
 	return fmt.Sprintf("%s: %s, %s, %s, %s", a.Source, fw, format, plural(len(a.Entries), "entry", "entries"), formatSize(a.TotalSize))
+}
+
+// renderContainer writes the container block: the image and what it
+// serves, the instance type and the environment, one variable a line with
+// secret-looking values already masked. The values come from a model
+// definition, so they are escaped.
+//
+//	Container: PrimaryContainer of model "churn"
+//	  Image:          683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1
+//	  Framework:      xgboost 1.7-1
+//	  Variant:        cpu
+//	  Instance type:  ml.m5.large
+//	  Model data:     s3://my-bucket/churn/model.tar.gz
+//	  Environment:    HF_TOKEN=****
+//	                  SAGEMAKER_PROGRAM=inference.py
+func renderContainer(w *errWriter, c *containerView) {
+	row := func(key, value string) {
+		if value == "" {
+			value = "-"
+		}
+		fmt.Fprintf(w, "  %-15s %s\n", key, printable(value))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Container: %s\n", printable(c.label()))
+	row("Image:", c.Image)
+	fw := strings.TrimSpace(c.Framework + " " + c.Version)
+	if fw == "" && c.Image != "" {
+		fw = "unknown image: framework checks skipped"
+	}
+	row("Framework:", fw)
+	row("Variant:", c.Variant)
+	row("Instance type:", c.InstanceType)
+	if c.ModelData != "" {
+		row("Model data:", c.ModelData)
+	}
+	keys := slices.Sorted(maps.Keys(c.Environment))
+	if len(keys) == 0 {
+		row("Environment:", "")
+	}
+	for i, k := range keys {
+		key := ""
+		if i == 0 {
+			key = "Environment:"
+		}
+		row(key, k+"="+c.Environment[k])
+	}
 }
 
 // renderFiles writes the files table: the entries with their role, size and
