@@ -221,6 +221,7 @@ func (w *walker) walk(fn WalkFunc) error {
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
+			w.stats.HiddenAfterEnd = w.headerPastEnd()
 			return nil
 		}
 		if err != nil {
@@ -240,6 +241,29 @@ func (w *walker) walk(fn WalkFunc) error {
 			return err
 		}
 	}
+}
+
+// maxPastEnd bounds how far headerPastEnd looks beyond the end blocks: the
+// padding to tar's default record size (20 blocks) and then some.
+const maxPastEnd = 64 * blockSize
+
+// headerPastEnd reports whether a valid tar header follows the end of the
+// archive within maxPastEnd bytes, zero padding skipped: a second tar
+// appended to the first (cat a.tar.gz b.tar.gz), whose members Python's
+// tarfile and GNU tar never extract. Garbage and read errors there are not
+// the archive's problem and count as no header.
+func (w *walker) headerPastEnd() bool {
+	var b [blockSize]byte
+	for read := 0; read < maxPastEnd; read += blockSize {
+		if _, err := io.ReadFull(w.out, b[:]); err != nil {
+			w.out.srcErr = nil
+			return false
+		}
+		if !isZeroBlock(b[:]) {
+			return validHeader(b[:])
+		}
+	}
+	return false
 }
 
 // opener returns the OpenFunc for the entry being visited.
