@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/mati-dev/mati/artifact"
 )
@@ -17,5 +18,13 @@ var archiveLimitExceededRule = Rule{Meta: archiveLimitExceeded, Check: func(a *A
 	if a.ReadErr == nil || !errors.Is(a.ReadErr, artifact.ErrLimit) {
 		return nil
 	}
-	return []Finding{a.Finding(archiveLimitExceeded, "", 0, 0, "stopped reading after %d entries: %v", len(a.Entries), errors.Unwrap(a.ReadErr))}
+	var le *artifact.LimitError
+	if errors.As(a.ReadErr, &le) {
+		where := ""
+		if le.Path != "" {
+			where = fmt.Sprintf(" at %q", le.Path)
+		}
+		return []Finding{a.Finding(archiveLimitExceeded, "", 0, 0, "stopped reading after %d entries: %s %d is over the limit of %d%s; the rest was not checked", len(a.Entries), le.Limit, le.Value, le.Max, where)}
+	}
+	return []Finding{a.Finding(archiveLimitExceeded, "", 0, 0, "stopped reading after %d entries: %v", len(a.Entries), a.ReadErr)}
 }}

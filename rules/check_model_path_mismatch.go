@@ -13,7 +13,7 @@ var modelPathMismatch = Meta{
 }
 
 var modelPathMismatchRule = Rule{Meta: modelPathMismatch, Check: func(a *Archive) []Finding {
-	if a.Script == nil {
+	if a.Script == nil || a.ReadErr != nil {
 		return nil
 	}
 	present := map[string]bool{}

@@ -23,13 +23,21 @@ var nestedArchiveRule = Rule{Meta: nestedArchive, Check: func(a *Archive) []Find
 		if e.Type != artifact.TypeFile || junkRoot(e.Path) != "" {
 			continue
 		}
-		base := strings.ToLower(path.Base(e.Path))
-		for _, s := range archiveSuffixes {
-			if strings.HasSuffix(base, s) {
-				fs = append(fs, a.Finding(nestedArchive, e.Path, 0, 0, "%q is an archive inside the artifact; it will not be extracted", e.Path))
-				break
-			}
+		if isNestedArchive(e.Path) {
+			fs = append(fs, a.Finding(nestedArchive, e.Path, 0, 0, "%q is an archive inside the artifact; it will not be extracted", e.Path))
 		}
 	}
 	return fs
 }}
+
+// isNestedArchive reports whether p is named like an archive that is not a
+// model format.
+func isNestedArchive(p string) bool {
+	base := strings.ToLower(path.Base(p))
+	for _, s := range archiveSuffixes {
+		if strings.HasSuffix(base, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -50,7 +50,10 @@ func (a *Archive) nestedRoot() string {
 	for _, e := range a.Entries {
 		if path.Base(e.Path) == "saved_model.pb" {
 			parts := strings.Split(e.Path, "/")
-			if len(parts) == 3 && isDigits(parts[1]) {
+			// <name>/<version>/saved_model.pb is TensorFlow Serving's
+			// layout; <name>/saved_model.pb lacks the version folder,
+			// which tensorflow-version-dir-missing reports.
+			if len(parts) == 3 && isDigits(parts[1]) || len(parts) == 2 {
 				return ""
 			}
 		}

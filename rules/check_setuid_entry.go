@@ -12,7 +12,7 @@ var setuidEntry = Meta{
 var setuidEntryRule = Rule{Meta: setuidEntry, Check: func(a *Archive) []Finding {
 	var fs []Finding
 	for _, e := range a.Entries {
-		if e.Type == artifact.TypeSymlink || e.Path == "" {
+		if e.Type == artifact.TypeSymlink || e.Type == artifact.TypeOther || e.Path == "" {
 			continue
 		}
 		switch {

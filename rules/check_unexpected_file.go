@@ -21,7 +21,7 @@ var unexpectedFileRule = Rule{Meta: unexpectedFile, Check: func(a *Archive) []Fi
 	inDir := map[string]int{}
 	var dirs []string
 	for i, e := range a.Entries {
-		if e.Type != artifact.TypeFile || e.Unsafe != "" || a.roles[i] != RoleUnexpected {
+		if e.Type != artifact.TypeFile || e.Unsafe != "" || a.roles[i] != RoleUnexpected || a.judgedElsewhere(e.Path) {
 			continue
 		}
 		top, _, nested := strings.Cut(e.Path, "/")
@@ -50,4 +50,14 @@ func (a *Archive) frameworkLabel() string {
 		return "serving"
 	}
 	return a.fw.Name
+}
+
+// judgedElsewhere reports whether a stronger rule already reports the file
+// at p (a nested archive, a stray file in XGBoost algorithm mode), so
+// unexpected-file need not.
+func (a *Archive) judgedElsewhere(p string) bool {
+	if isNestedArchive(p) {
+		return true
+	}
+	return a.fw == &xgboostFramework && !a.scriptMode() && !strings.Contains(p, "/") && !strings.HasPrefix(p, ".")
 }

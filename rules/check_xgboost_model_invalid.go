@@ -19,9 +19,14 @@ var xgboostModelInvalidRule = Rule{Meta: xgboostModelInvalid, Check: func(a *Arc
 		return fs
 	}
 	for p, kind := range a.TopKinds {
-		if kind == modelfile.KindUnknown && strings.HasPrefix(p, "xgboost-model") {
-			fs = append(fs, a.Finding(xgboostModelInvalid, p, 0, 0, "%q is not an XGBoost model (neither JSON, UBJSON, the binary format nor a pickle)", p))
+		if kind != modelfile.KindUnknown || !strings.HasPrefix(p, "xgboost-model") {
+			continue
 		}
+		if strings.HasSuffix(p, ".json") {
+			fs = append(fs, a.Finding(xgboostModelInvalid, p, 0, 0, "%q is JSON without a \"learner\" key; XGBoost cannot load it", p))
+			continue
+		}
+		fs = append(fs, a.Finding(xgboostModelInvalid, p, 0, 0, "%q is not an XGBoost model (neither JSON, UBJSON, the binary format nor a pickle)", p))
 	}
 	return fs
 }}

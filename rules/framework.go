@@ -39,7 +39,7 @@ var toolkitPackages = []string{
 
 var xgboostFramework = Framework{
 	Name:            "xgboost",
-	Model:           []string{"xgboost-model", "xgboost-model-*", "*.ubj", "*.bst", "*.xgb", "*.model"},
+	Model:           []string{"xgboost-model", "xgboost-model-*", "xgboost-model.*", "*.ubj", "*.bst", "*.xgb", "*.model"},
 	Metadata:        []string{"*.json"},
 	ModelFnRequired: true,
 	DefaultModel:    "xgboost-model",
@@ -57,7 +57,7 @@ var pytorchFramework = Framework{
 var sklearnFramework = Framework{
 	Name:            "sklearn",
 	Model:           []string{"*.joblib", "*.pkl", "*.pickle", "*.sav"},
-	Metadata:        []string{"*.json", "*.yaml", "*.yml"},
+	Metadata:        []string{"*.json", "*.yaml", "*.yml", "*.npy", "*.npz", "*.csv"},
 	Preprocessing:   []string{"*scaler*", "*encoder*", "*vectorizer*", "*preprocess*", "*tokenizer*", "*imputer*"},
 	ModelFnRequired: true,
 	DefaultModel:    "model.joblib (loaded by model_fn)",

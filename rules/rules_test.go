@@ -57,7 +57,7 @@ func TestMeta(t *testing.T) {
 func TestFixtures(t *testing.T) {
 	dir := t.TempDir()
 	for _, fx := range fixtures.All() {
-		if fx.Large {
+		if fx.Large && testing.Short() {
 			continue
 		}
 		t.Run(fx.Name, func(t *testing.T) {
@@ -69,7 +69,7 @@ func TestFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := rules.Inspect(context.Background(), src, rules.Config{Env: fx.Env, Framework: fx.Framework})
+			res, err := rules.Inspect(context.Background(), src, rules.Config{Env: fx.Env, Framework: fx.Framework, Image: fx.Image, InstanceType: fx.InstanceType, Region: fx.Region, ModelData: fx.ModelData})
 			var got []string
 			if err != nil {
 				got = append(got, "error: "+strings.ReplaceAll(err.Error(), p, filepath.Base(p)))
