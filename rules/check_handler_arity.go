@@ -10,7 +10,7 @@ var handlerArity = Meta{
 	ID:       "handler-arity",
 	Severity: Error,
 	Summary:  "A handler takes a number of positional parameters the container does not pass, so the first request raises TypeError.",
-	Hint:     "match the signature the container calls: model_fn(model_dir[, context]), input_fn(input_data, content_type[, context]), predict_fn(data, model[, context]), output_fn(prediction, accept[, context]), transform_fn(model, input_data, content_type, accept[, context]); TensorFlow: handler(data, context)",
+	Hint:     "use the parameters the container passes, each handler with an optional last context: model_fn(model_dir), input_fn(input_data, content_type), predict_fn(data, model), output_fn(prediction, accept), transform_fn(model, input_data, content_type, accept); TensorFlow: handler(data, context)",
 }
 
 var handlerArityRule = Rule{Meta: handlerArity, Check: func(a *Archive) []Finding {

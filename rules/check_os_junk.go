@@ -4,7 +4,7 @@ var osJunk = Meta{
 	ID:       "os-junk",
 	Severity: Warning,
 	Summary:  "Files left by macOS, Python or Jupyter (._*, .DS_Store, __MACOSX/, __pycache__/, .ipynb_checkpoints/) are in the artifact.",
-	Hint:     "rebuild without them, e.g. COPYFILE_DISABLE=1 tar --exclude='._*' --exclude=.DS_Store --exclude=__pycache__ -czf model.tar.gz -C model_dir .",
+	Hint:     "rebuild without them: COPYFILE_DISABLE=1 tar --exclude='._*' --exclude=.DS_Store --exclude=__pycache__ -czf model.tar.gz -C model_dir .",
 }
 
 var osJunkRule = Rule{Meta: osJunk, Check: func(a *Archive) []Finding {
