@@ -64,7 +64,7 @@ type S3Options struct {
 	PartSize int64
 	// Concurrency is the number of ranged GETs in flight; 0 means
 	// [DefaultS3Concurrency]. Memory for read-ahead is at most
-	// (Concurrency+1) x PartSize per open object.
+	// Concurrency x PartSize per open object.
 	Concurrency int
 	// MaxAttempts is the SDK retryer's attempt count per request; 0 means
 	// the configured one (AWS_MAX_ATTEMPTS), else the standard retryer's 3.

@@ -7,9 +7,10 @@ package artifact
 //     object; a 412 becomes ErrObjectChanged. An object that fits in one
 //     part is read with that single request.
 //   - The other parts are fetched ahead, several at once, each into its own
-//     buffer, and handed to the reader strictly in order. At most
-//     concurrency parts wait in the queue plus the one being read, so memory
-//     stays at (concurrency+1) x part size.
+//     buffer, and handed to the reader strictly in order. The queue holds
+//     concurrency-1 parts besides the one being read or waited for, so at
+//     most concurrency GETs are in flight and memory stays at concurrency x
+//     part size.
 //   - A body that ends early (a dropped connection) is resumed with a Range
 //     from the last byte received, pinned with If-Match; a request that gets
 //     no response is retried by the SDK's standard retryer, which also backs
@@ -233,7 +234,7 @@ type rangeReader struct {
 	size     int64
 	partSize int64
 	cancel   context.CancelFunc
-	queue    chan chan part // parts in object order, at most concurrency
+	queue    chan chan part // parts in object order, concurrency-1 of them
 	pool     sync.Pool
 	wg       sync.WaitGroup
 
@@ -252,7 +253,7 @@ func newRangeReader(ctx context.Context, o objectReq, first io.ReadCloser, size,
 		size:     size,
 		partSize: partSize,
 		cancel:   cancel,
-		queue:    make(chan chan part, concurrency),
+		queue:    make(chan chan part, concurrency-1),
 	}
 	r.pool.New = func() any { b := make([]byte, partSize); return &b }
 	r.wg.Add(1)
