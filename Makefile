@@ -19,11 +19,11 @@ build: ## build bin/mati
 
 .PHONY: demo
 demo: build ## build mati and run it on the bundled example artifacts
-	@echo '$$ mati check examples/good-model.tar.gz'
-	@$(BIN)/mati check --no-color examples/good-model.tar.gz; echo "exit status: $$?"
+	@echo '$$ mati check fixtures/testdata/demo_clean_good.tar.gz'
+	@$(BIN)/mati check fixtures/testdata/demo_clean_good.tar.gz; echo "exit status: $$?"
 	@echo
-	@echo '$$ mati check examples/broken-model.tar.gz'
-	@$(BIN)/mati check --no-color examples/broken-model.tar.gz; echo "exit status: $$?"
+	@echo '$$ mati check fixtures/testdata/demo_broken.tar.gz'
+	@$(BIN)/mati check fixtures/testdata/demo_broken.tar.gz; echo "exit status: $$?"
 
 $(VERSITYGW):
 	@mkdir -p $(BIN)
