@@ -24,9 +24,13 @@ import (
 	python "github.com/tree-sitter/tree-sitter-python/bindings/go"
 )
 
-// evalBudget bounds how many expressions one Scan resolves, so that a file
-// built to make resolution fan out still scans in linear time.
-const evalBudget = 20000
+// classBudget bounds how many expressions are resolved for one class, and
+// fileBudget for the whole file, so that a file built to make resolution
+// fan out still scans in bounded time. Real builders need a few hundred.
+const (
+	classBudget = 5000
+	fileBudget  = 100000
+)
 
 // maxDepth bounds how deep one resolution follows names and calls.
 const maxDepth = 12
@@ -59,8 +63,9 @@ func Scan(src []byte) (*File, error) {
 		consts:  map[string][]binding{},
 		byName:  map[string]*class{},
 		locals:  map[uint]map[string][]binding{},
+		returns: map[uint][]*sitter.Node{},
+		total:   fileBudget,
 		active:  map[string]bool{},
-		budget:  evalBudget,
 		file:    &File{},
 	}
 	root := tree.RootNode()
@@ -70,9 +75,12 @@ func Scan(src []byte) (*File, error) {
 		s.merge(c, map[*class]bool{})
 	}
 	for _, c := range s.classes {
+		s.budget = min(classBudget, s.total)
+		s.total -= s.budget
 		if b, ok := s.builder(c); ok {
 			s.file.Classes = append(s.file.Classes, b)
 		}
+		s.total += s.budget
 	}
 	return s.file, nil
 }
@@ -112,10 +120,15 @@ type scanner struct {
 	byName  map[string]*class
 	// locals caches the assignments of each method, by its start byte.
 	locals map[uint]map[string][]binding
+	// returns caches the returned expressions of each method, by its start
+	// byte.
+	returns map[uint][]*sitter.Node
 	// active holds the resolutions in progress, to stop cycles.
 	active map[string]bool
-	budget int
-	file   *File
+	// budget is what is left for the current class, total for the rest
+	// of the file.
+	budget, total int
+	file          *File
 }
 
 // pos returns the 1-based line and byte column of a node's start.
@@ -427,6 +440,21 @@ func (s *scanner) eachStatement(m *sitter.Node, fn func(n *sitter.Node)) {
 	visit(body)
 }
 
+// returnValues returns the expressions method m returns, in source order.
+func (s *scanner) returnValues(m *sitter.Node) []*sitter.Node {
+	if r, ok := s.returns[m.StartByte()]; ok {
+		return r
+	}
+	r := []*sitter.Node{}
+	s.eachStatement(m, func(n *sitter.Node) {
+		if n.Kind() == "return_statement" && n.NamedChild(0) != nil {
+			r = append(r, n.NamedChild(0))
+		}
+	})
+	s.returns[m.StartByte()] = r
+	return r
+}
+
 // builder reports class c if it is a builder.
 func (s *scanner) builder(c *class) (Class, bool) {
 	line, col := pos(c.name)
@@ -476,18 +504,12 @@ func isStep(r Resolved) bool {
 // returned finds the call that method m returns and that want accepts,
 // following names, self attributes and methods called on self.
 func (s *scanner) returned(c *class, m *sitter.Node, want func(Resolved) bool) *Call {
-	var found *Call
-	s.eachStatement(m, func(n *sitter.Node) {
-		if found != nil || n.Kind() != "return_statement" {
-			return
+	for _, v := range s.returnValues(m) {
+		if call, ctx := s.trace(c, v, m, want, 0); call != nil {
+			return s.call(c, call, ctx, 0)
 		}
-		if v := n.NamedChild(0); v != nil {
-			if call, ctx := s.trace(c, v, m, want, 0); call != nil {
-				found = s.call(c, call, ctx, 0)
-			}
-		}
-	})
-	return found
+	}
+	return nil
 }
 
 // trace follows expression n (evaluated in method m) to a call that want
@@ -512,13 +534,12 @@ func (s *scanner) trace(c *class, n, m *sitter.Node, want func(Resolved) bool, d
 			}
 			s.active[key] = true
 			defer delete(s.active, key)
-			var call, ctx *sitter.Node
-			s.eachStatement(meth, func(r *sitter.Node) {
-				if call == nil && r.Kind() == "return_statement" && r.NamedChild(0) != nil {
-					call, ctx = s.trace(c, r.NamedChild(0), meth, want, depth+1)
+			for _, r := range s.returnValues(meth) {
+				if call, ctx := s.trace(c, r, meth, want, depth+1); call != nil {
+					return call, ctx
 				}
-			})
-			return call, ctx
+			}
+			return nil, nil
 		}
 	case "identifier", "attribute":
 		for _, b := range s.candidates(c, n, m) {
@@ -891,13 +912,9 @@ func (s *scanner) evalCall(c *class, n, m *sitter.Node, depth int, v *Value) {
 		s.active[key] = true
 		defer delete(s.active, key)
 		var rets []Value
-		s.eachStatement(meth, func(r *sitter.Node) {
-			if r.Kind() == "return_statement" {
-				if e := r.NamedChild(0); e != nil {
-					rets = append(rets, s.eval(c, e, meth, depth+1))
-				}
-			}
-		})
+		for _, e := range s.returnValues(meth) {
+			rets = append(rets, s.eval(c, e, meth, depth+1))
+		}
 		call := v.Call
 		v.merge(rets)
 		v.Call = call
@@ -1002,11 +1019,11 @@ func (s *scanner) combine(c *class, v *Value, bs []binding, depth int) {
 // stepModel reports what the step create_step returns passes as its model.
 func (s *scanner) stepModel(c *class, stepMethod *sitter.Node, cmName string) StepModel {
 	var call, ctx *sitter.Node
-	s.eachStatement(stepMethod, func(r *sitter.Node) {
-		if call == nil && r.Kind() == "return_statement" && r.NamedChild(0) != nil {
-			call, ctx = s.trace(c, r.NamedChild(0), stepMethod, isStep, 0)
+	for _, r := range s.returnValues(stepMethod) {
+		if call, ctx = s.trace(c, r, stepMethod, isStep, 0); call != nil {
+			break
 		}
-	})
+	}
 	if call == nil {
 		return StepModel{Ref: RefNone}
 	}
@@ -1087,11 +1104,9 @@ func (s *scanner) ref(c *class, n, m *sitter.Node, cmName string, depth int) Ref
 			s.active[key] = true
 			defer delete(s.active, key)
 			var refs []Ref
-			s.eachStatement(meth, func(r *sitter.Node) {
-				if r.Kind() == "return_statement" && r.NamedChild(0) != nil {
-					refs = append(refs, s.ref(c, r.NamedChild(0), meth, cmName, depth+1))
-				}
-			})
+			for _, r := range s.returnValues(meth) {
+				refs = append(refs, s.ref(c, r, meth, cmName, depth+1))
+			}
 			return joinRefs(refs)
 		}
 		if fn.Kind() == "attribute" {
