@@ -207,6 +207,7 @@ func (e *env) newApp() *cli.App {
 			e.lsCommand(),
 			e.catCommand(),
 			e.rulesCommand(),
+			e.builderCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {

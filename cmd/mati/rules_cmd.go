@@ -37,7 +37,7 @@ func (e *env) listRules(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return usageError("run 'mati rules' without arguments", "unexpected argument %q", c.Args().First())
 	}
-	rs := rules.All()
+	rs := append(rules.All(), builderRuleList()...)
 	var err error
 	switch f := c.String("format"); f {
 	case "table":

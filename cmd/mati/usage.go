@@ -12,6 +12,7 @@ Usage:
    mati check [flags] ARTIFACT...    judge artifacts and print a report
    mati ls [flags] ARTIFACT          list the members with their roles
    mati cat [flags] ARTIFACT MEMBER  write one member to standard output
+   mati builder [flags] PATH...      judge SageMaker Pipelines step builders
    mati rules [--format FORMAT]      list the rules
    mati --version                    print the version
 
