@@ -323,12 +323,7 @@ func (s *s3Prefix) Walk(ctx context.Context, fn WalkFunc) error {
 
 // visit calls fn for one listed object.
 func (s *s3Prefix) visit(ctx context.Context, c *s3.Client, o Object, fn WalkFunc) error {
-	name := o.Key[len(s.r.key):]
-	p, unsafe := CleanName(name)
-	e := Entry{Path: p, Name: name, Type: TypeFile, Size: o.Size, Unsafe: unsafe}
-	if strings.HasSuffix(o.Key, "/") {
-		e.Type, e.Size = TypeDir, 0
-	}
+	e := prefixEntry(o, s.r.key)
 	ref := o.Ref()
 	var body io.ReadCloser
 	defer func() {
@@ -351,6 +346,18 @@ func (s *s3Prefix) visit(ctx context.Context, c *s3.Client, o Object, fn WalkFun
 		body = &s3Body{rc: rc, ref: ref}
 		return body, nil
 	})
+}
+
+// prefixEntry is the entry for an object listed under prefix: the name is
+// the rest of the key, kept exactly; a key ending in "/" is a folder.
+func prefixEntry(o Object, prefix string) Entry {
+	name := o.Key[len(prefix):]
+	p, unsafe := CleanName(name)
+	e := Entry{Path: p, Name: name, Type: TypeFile, Size: o.Size, Unsafe: unsafe}
+	if strings.HasSuffix(o.Key, "/") {
+		e.Type, e.Size = TypeDir, 0
+	}
+	return e
 }
 
 // Object is one object found by [ListS3].

@@ -343,3 +343,29 @@ func TestNewS3Source(t *testing.T) {
 		})
 	}
 }
+
+func TestS3PrefixEntryKeepsNamesExactly(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	tests := []struct {
+		name string
+		key  string
+		want Entry
+	}{
+		{"plain file", "p/model.pth", Entry{Path: "model.pth", Name: "model.pth", Type: TypeFile, Size: 7}},
+		{"the prefix itself", "p/", Entry{Path: "", Name: "", Type: TypeDir}},
+		{"folder marker", "p/code/", Entry{Path: "code", Name: "code/", Type: TypeDir}},
+		{"NUL", "p/a\x00b", Entry{Path: "a\x00b", Name: "a\x00b", Type: TypeFile, Size: 7}},
+		{"over 255 bytes", "p/" + long, Entry{Path: long, Name: long, Type: TypeFile, Size: 7}},
+		{"dot", "p/.", Entry{Path: "", Name: ".", Type: TypeFile, Size: 7}},
+		{"dot dot", "p/..", Entry{Path: "..", Name: "..", Type: TypeFile, Size: 7, Unsafe: "escapes"}},
+		{"empty element", "p//a", Entry{Path: "a", Name: "/a", Type: TypeFile, Size: 7, Unsafe: "absolute"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := prefixEntry(Object{Bucket: "b", Key: tt.key, Size: 7}, "p/")
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("entry (-want +got):\n%s", d)
+			}
+		})
+	}
+}
