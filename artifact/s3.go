@@ -81,6 +81,8 @@ type S3Options struct {
 // LoadS3Config loads the AWS configuration for opts from the default chain:
 // environment, shared files (with opts.Profile), SSO, container and instance
 // roles. It does not contact S3; credentials are resolved lazily.
+// opts.HTTPClient is not part of it: it is applied to each S3 client (a
+// custom CA bundle from AWS_CA_BUNDLE then does not apply to it).
 func LoadS3Config(ctx context.Context, opts S3Options) (aws.Config, error) {
 	if opts.Config != nil {
 		return opts.Config.Copy(), nil
@@ -91,9 +93,6 @@ func LoadS3Config(ctx context.Context, opts S3Options) (aws.Config, error) {
 	}
 	if opts.Region != "" {
 		lo = append(lo, config.WithRegion(opts.Region))
-	}
-	if opts.HTTPClient != nil {
-		lo = append(lo, config.WithHTTPClient(opts.HTTPClient))
 	}
 	if opts.NoSignRequest {
 		lo = append(lo, config.WithCredentialsProvider(aws.AnonymousCredentials{}))
