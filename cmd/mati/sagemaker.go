@@ -23,6 +23,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/mati-dev/mati/deploy"
+	"github.com/mati-dev/mati/rules"
 )
 
 // Sentinel errors of the SageMaker API calls.
@@ -137,6 +138,25 @@ func listSageMakerModels(ctx context.Context, api sagemakerAPI, nameContains str
 		}
 	}
 	return nil
+}
+
+// sagemakerModelTargets calls fn with the targets (modelTargets) of every
+// model of the account and region whose name contains nameContains, model
+// after model, for "mati scan --sagemaker-models". base holds the settings
+// from the flags. It stops at the first error from the API or from fn.
+func sagemakerModelTargets(ctx context.Context, s sagemakerSettings, nameContains string, base rules.Config, fn func(target) error) error {
+	api, err := newSageMakerClient(ctx, s)
+	if err != nil {
+		return err
+	}
+	return listSageMakerModels(ctx, api, nameContains, func(m deploy.Model) error {
+		for _, t := range modelTargets(m, base, nil) {
+			if err := fn(t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // apiError wraps an error of a SageMaker call ("failed to <what>") with the

@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mati-dev/mati/deploy"
+	"github.com/mati-dev/mati/rules"
 )
 
 // fakeSageMaker is a small local HTTP server that speaks the SageMaker JSON
@@ -401,5 +402,27 @@ func TestSageMakerEndpointFromEnv(t *testing.T) {
 	}
 	if d := cmp.Diff([]string{"DescribeModel churn-sklearn"}, f.calls); d != "" {
 		t.Errorf("calls (-want +got):\n%s", d)
+	}
+}
+
+func TestSageMakerModelTargets(t *testing.T) {
+	fakeAWS(t)
+	f := &fakeSageMaker{listed: []string{"churn-sklearn", "fraud-sklearn", "llama-package"}}
+	s := sagemakerSettings{Region: "us-east-1", EndpointURL: startSageMaker(t, f)}
+	var got []string
+	err := sagemakerModelTargets(context.Background(), s, "", rules.Config{InstanceType: "ml.m5.large"}, func(tg target) error {
+		got = append(got, fmt.Sprintf("%s %s ref=%q skip=%t %s", tg.container.Model, tg.container.Field, tg.ref, tg.skip != "", tg.cfg.InstanceType))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`churn-sklearn PrimaryContainer ref="s3://my-bucket/churn/model.tar.gz" skip=false ml.m5.large`,
+		`fraud-sklearn PrimaryContainer ref="s3://my-bucket/fraud/" skip=false ml.m5.large`,
+		`llama-package PrimaryContainer ref="" skip=true ml.m5.large`,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("targets (-want +got):\n%s", d)
 	}
 }
