@@ -56,6 +56,7 @@ func deploymentFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "env-file", Usage: "read environment variables from `FILE`: KEY=VALUE lines, # comments, optional export (repeatable)", Category: catDeployment},
 		&cli.StringFlag{Name: "image", Usage: "the container `IMAGE` URI the model will run in", Category: catDeployment},
 		&cli.StringFlag{Name: "instance-type", Usage: "the endpoint's instance `TYPE`, e.g. ml.m5.large", Category: catDeployment},
+		&cli.BoolFlag{Name: "no-model-scan", Usage: "skip the checks on the bytes of model files (pickle imports, zips, safetensors, npy, XGBoost formats)", Category: catDeployment},
 	}
 }
 
@@ -68,6 +69,7 @@ func s3Flags() []cli.Flag {
 		&cli.StringFlag{Name: "endpoint-url", EnvVars: []string{"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}, Usage: "a custom S3 endpoint `URL` (path-style addressing)", Category: catS3},
 		&cli.BoolFlag{Name: "no-sign-request", Usage: "do not sign requests, for public buckets", Category: catS3},
 		&cli.StringFlag{Name: "request-payer", Usage: "`PAYER` of the requests to a requester-pays bucket: requester", Category: catS3},
+		&cli.BoolFlag{Name: "no-readahead", Usage: "read each S3 object with one plain GET stream instead of parallel ranged reads", Category: catS3},
 	}
 }
 
@@ -102,6 +104,7 @@ type s3Settings struct {
 	EndpointURL   string
 	NoSignRequest bool
 	RequestPayer  string
+	NoReadahead   bool
 }
 
 // check is the action of "mati check".
@@ -189,6 +192,9 @@ func (e *env) checkFlags(c *cli.Context) (checkOptions, error) {
 	}
 	opts.cfg = cfg
 	opts.s3 = s3FromFlags(c)
+	if p := opts.s3.RequestPayer; p != "" && p != "requester" {
+		return opts, usageError("the only payer S3 accepts is requester", "invalid --request-payer %q", p)
+	}
 	opts.cfg.Region = opts.s3.Region
 	lim, err := limitsFromFlags(c)
 	if err != nil {
@@ -205,6 +211,7 @@ func deploymentConfig(c *cli.Context) (rules.Config, error) {
 		Framework:    c.String("framework"),
 		Image:        c.String("image"),
 		InstanceType: c.String("instance-type"),
+		NoModelScan:  c.Bool("no-model-scan"),
 		Env:          map[string]string{},
 	}
 	if cfg.Framework != "" && !slices.Contains(rules.FrameworkNames(), cfg.Framework) {
@@ -297,14 +304,20 @@ func s3FromFlags(c *cli.Context) s3Settings {
 		EndpointURL:   c.String("endpoint-url"),
 		NoSignRequest: c.Bool("no-sign-request"),
 		RequestPayer:  c.String("request-payer"),
+		NoReadahead:   c.Bool("no-readahead"),
 	}
 }
 
 // artifactOptions converts the S3 flags for artifact.Parse.
 func (s s3Settings) artifactOptions() artifact.Options {
-	// artifact.S3Options does not carry these settings yet; they are mapped
-	// here, field by field, as soon as it does.
-	return artifact.Options{S3: artifact.S3Options{}}
+	return artifact.Options{S3: artifact.S3Options{
+		Profile:       s.Profile,
+		Region:        s.Region,
+		EndpointURL:   s.EndpointURL,
+		NoSignRequest: s.NoSignRequest,
+		RequestPayer:  s.RequestPayer != "",
+		SingleStream:  s.NoReadahead,
+	}}
 }
 
 // limitsFromFlags reads the limit flags.
