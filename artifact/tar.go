@@ -336,6 +336,10 @@ func (w *walker) readErr() error {
 	if errors.Is(w.in.err, context.Canceled) || errors.Is(w.in.err, context.DeadlineExceeded) {
 		return w.in.err
 	}
+	var s3err *S3Error
+	if errors.As(w.in.err, &s3err) {
+		return w.in.err // already says what failed to read
+	}
 	return fmt.Errorf("failed to read archive: %w", w.in.err)
 }
 
