@@ -15,6 +15,8 @@ func All() []Rule {
 		nestedArchiveRule,
 		osJunkRule,
 		pathUnsafeRule,
+		s3PrefixNameClashRule,
+		s3PrefixNameInvalidRule,
 		setuidEntryRule,
 		specialEntryRule,
 		// Layout.

@@ -18,6 +18,12 @@ var update = flag.Bool("update", false, "rewrite rules/testdata/*.out from the c
 
 var kebab = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// unitTested are the rules no fixture can show: the names they judge exist
+// only as S3 keys, and the S3-compatible test server's file-system backend
+// cannot store them (a, a/b; "..", NUL, 256-byte parts). Unit tests build
+// the index directly (TestS3PrefixRules).
+var unitTested = map[string]bool{"s3-prefix-name-clash": true, "s3-prefix-name-invalid": true}
+
 func TestMeta(t *testing.T) {
 	docs, err := os.ReadFile("../docs/rules.md")
 	if err != nil {
@@ -44,7 +50,7 @@ func TestMeta(t *testing.T) {
 		if !strings.Contains(string(docs), "`"+r.ID+"`") {
 			t.Errorf("rule %q is not in docs/rules.md (run make docs)", r.ID)
 		}
-		if !strings.Contains(all.String(), "["+r.ID+"]") {
+		if !strings.Contains(all.String(), "["+r.ID+"]") && !unitTested[r.ID] {
 			t.Errorf("rule %q fires on no fixture (rules/testdata/*.out)", r.ID)
 		}
 	}
