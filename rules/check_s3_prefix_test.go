@@ -15,7 +15,7 @@ func prefixArchive(names ...string) *Archive {
 	for _, n := range names {
 		p, unsafe := artifact.CleanName(n)
 		typ := artifact.TypeFile
-		if len(n) > 0 && n[len(n)-1] == '/' {
+		if n == "" || n[len(n)-1] == '/' {
 			typ = artifact.TypeDir
 		}
 		a.Entries = append(a.Entries, artifact.Entry{Path: p, Name: n, Type: typ, Unsafe: unsafe})
