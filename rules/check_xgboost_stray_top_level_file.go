@@ -32,11 +32,14 @@ var xgboostStrayTopLevelFileRule = Rule{Meta: xgboostStrayTopLevelFile, Check: f
 	return fs
 }}
 
+// picklePatterns are the names of pickled models.
+var picklePatterns = []string{"*.pkl", "*.pickle", "*.joblib"}
+
 // mayBeBooster reports whether the top-level file p can be an XGBoost model:
 // a known model name or extension, a file without extension (the legacy
 // binary format), a pickle, or JSON with a "learner" key.
 func (a *Archive) mayBeBooster(p string) bool {
-	if matchAny(xgboostFramework.Model, p) || matchAny([]string{"*.pkl", "*.pickle", "*.joblib"}, p) {
+	if matchAny(xgboostFramework.Model, p) || matchAny(picklePatterns, p) {
 		return true
 	}
 	ext := path.Ext(p)

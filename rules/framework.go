@@ -3,6 +3,7 @@ package rules
 import (
 	"path"
 	"strings"
+	"sync"
 )
 
 // Framework is what one framework's serving container expects of an
@@ -107,15 +108,80 @@ func lookupFramework(name string) *Framework {
 }
 
 // matchAny reports whether p (a normalised member path) matches one of the
-// patterns.
+// patterns. The patterns are compiled once per slice: the tables are package
+// variables, and this runs for every entry of the archive.
 func matchAny(patterns []string, p string) bool {
-	base := path.Base(p)
+	if len(patterns) == 0 {
+		return false
+	}
+	return compiledPatterns(patterns).match(p)
+}
+
+// patternSet is a list of patterns sorted by shape, so that the common ones
+// cost a map lookup or a suffix test.
+type patternSet struct {
+	exact    map[string]bool // "config.json"
+	suffixes []string        // "*.pt" -> ".pt"
+	prefixes []string        // "xgboost-model-*" -> "xgboost-model-"
+	globs    []string        // everything else, matched on the base name
+	paths    []string        // patterns with a "/", matched on the whole path
+}
+
+// patternSets caches compiled pattern lists by the address of their first
+// element.
+var patternSets sync.Map
+
+// compiledPatterns returns the compiled form of patterns.
+func compiledPatterns(patterns []string) *patternSet {
+	key := &patterns[0]
+	if ps, ok := patternSets.Load(key); ok {
+		return ps.(*patternSet)
+	}
+	ps := &patternSet{exact: map[string]bool{}}
 	for _, pat := range patterns {
-		target := base
-		if strings.Contains(pat, "/") {
-			target = p
+		star := strings.IndexByte(pat, '*')
+		switch {
+		case strings.Contains(pat, "/"):
+			ps.paths = append(ps.paths, pat)
+		case strings.ContainsAny(pat, "?[\\"):
+			ps.globs = append(ps.globs, pat)
+		case star < 0:
+			ps.exact[pat] = true
+		case star == 0 && strings.Count(pat, "*") == 1:
+			ps.suffixes = append(ps.suffixes, pat[1:])
+		case star == len(pat)-1 && strings.Count(pat, "*") == 1:
+			ps.prefixes = append(ps.prefixes, pat[:star])
+		default:
+			ps.globs = append(ps.globs, pat)
 		}
-		if globMatch(pat, target) {
+	}
+	actual, _ := patternSets.LoadOrStore(key, ps)
+	return actual.(*patternSet)
+}
+
+// match reports whether the member path p matches the set.
+func (ps *patternSet) match(p string) bool {
+	base := p[strings.LastIndexByte(p, '/')+1:]
+	if ps.exact[base] {
+		return true
+	}
+	for _, s := range ps.suffixes {
+		if len(base) >= len(s) && strings.HasSuffix(base, s) {
+			return true
+		}
+	}
+	for _, s := range ps.prefixes {
+		if strings.HasPrefix(base, s) {
+			return true
+		}
+	}
+	for _, g := range ps.globs {
+		if globMatch(g, base) {
+			return true
+		}
+	}
+	for _, g := range ps.paths {
+		if globMatch(g, p) {
 			return true
 		}
 	}

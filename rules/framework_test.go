@@ -2,6 +2,7 @@ package rules
 
 import (
 	"path"
+	"strings"
 	"testing"
 )
 
@@ -27,6 +28,30 @@ func TestJunkRoot(t *testing.T) {
 	for in, want := range tests {
 		if got := junkRoot(in); got != want {
 			t.Errorf("junkRoot(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMatchAnyAgreesWithPathMatch(t *testing.T) {
+	names := []string{"config.json", "model.pt", "a/model.pt", "xgboost-model", "xgboost-model-0", "xgboost-model.json", "model-00001-of-00002.safetensors",
+		"std_scaler.joblib", "scaler", "x.pth", ".pt", "1/variables/variables.data-00000-of-00001", "tokenizer.json", "pt", "code/x.py"}
+	for _, f := range frameworks {
+		for _, list := range [][]string{f.Model, f.Metadata, f.Preprocessing} {
+			for _, n := range names {
+				want := false
+				for _, pat := range list {
+					target := path.Base(n)
+					if strings.Contains(pat, "/") {
+						target = n
+					}
+					if ok, _ := path.Match(pat, target); ok {
+						want = true
+					}
+				}
+				if got := matchAny(list, n); got != want {
+					t.Errorf("%s: matchAny(%q, %q) = %v, path.Match says %v", f.Name, list, n, got, want)
+				}
+			}
 		}
 	}
 }

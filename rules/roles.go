@@ -7,11 +7,27 @@ import (
 	"github.com/mati-dev/mati/artifact"
 )
 
-// junkDirs are folders that operating systems and tools leave behind.
-var junkDirs = map[string]bool{"__MACOSX": true, "__pycache__": true, ".ipynb_checkpoints": true}
-
-// junkNames are files that operating systems leave behind.
-var junkNames = map[string]bool{".DS_Store": true, "Thumbs.db": true, "desktop.ini": true}
+// isJunkPart reports whether one element of a path is something operating
+// systems and tools leave behind: the folders __MACOSX, __pycache__ and
+// .ipynb_checkpoints, the files .DS_Store, Thumbs.db and desktop.ini, and
+// macOS AppleDouble files ._*. It runs for every element of every entry, so
+// it switches on the first byte before comparing.
+func isJunkPart(part string) bool {
+	if part == "" {
+		return false
+	}
+	switch part[0] {
+	case '_':
+		return part == "__MACOSX" || part == "__pycache__"
+	case '.':
+		return part == ".DS_Store" || part == ".ipynb_checkpoints" || strings.HasPrefix(part, "._")
+	case 'T':
+		return part == "Thumbs.db"
+	case 'd':
+		return part == "desktop.ini"
+	}
+	return false
+}
 
 // dependencyNames are files the containers install dependencies from.
 var dependencyNames = map[string]bool{"requirements.txt": true, "environment.yml": true, "environment.yaml": true, "setup.py": true, "pyproject.toml": true}
@@ -28,7 +44,7 @@ func junkRoot(p string) string {
 			end += start
 		}
 		part := p[start:end]
-		if junkDirs[part] || junkNames[part] || strings.HasPrefix(part, "._") {
+		if isJunkPart(part) {
 			return p[:end]
 		}
 		start = end + 1
