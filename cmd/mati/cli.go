@@ -208,6 +208,7 @@ func (e *env) newApp() *cli.App {
 			e.catCommand(),
 			e.rulesCommand(),
 			e.builderCommand(),
+			e.scanCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {
