@@ -33,6 +33,8 @@ import (
 	"io"
 	"path"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -41,6 +43,10 @@ const (
 	blockSize = 512
 	// readBufferSize is the buffer under the gzip reader.
 	readBufferSize = 1 << 20
+	// asyncChunkSize and asyncDepth bound what the inflating goroutine
+	// produces ahead of the walk: asyncDepth+1 buffers of asyncChunkSize.
+	asyncChunkSize = 256 << 10
+	asyncDepth     = 4
 )
 
 // Stats describes a finished or stopped walk.
@@ -151,7 +157,7 @@ func walkStream(ctx context.Context, r io.Reader, lim Limits, fn WalkFunc) (Stat
 	w := &walker{lim: lim.withDefaults()}
 	w.in = &sourceReader{r: r, ctx: ctx}
 	err := w.walk(fn)
-	w.stats.BytesIn = w.in.n
+	w.stats.BytesIn = w.in.n.Load()
 	if w.out != nil {
 		w.stats.BytesOut = w.out.n
 	}
@@ -172,7 +178,7 @@ func (w *walker) walk(fn WalkFunc) error {
 	br := bufio.NewReaderSize(w.in, readBufferSize)
 	magic, _ := br.Peek(2)
 	if len(magic) == 0 {
-		if w.in.err != nil {
+		if w.in.failure() != nil {
 			return w.readErr()
 		}
 		return nil // empty input: an archive with no entries
@@ -182,13 +188,17 @@ func (w *walker) walk(fn WalkFunc) error {
 		w.stats.Format = "tar.gz"
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			if w.in.err != nil {
+			if w.in.failure() != nil {
 				return w.readErr()
 			}
 			return &CorruptError{Err: err}
 		}
-		defer zr.Close()
-		src = zr
+		// Inflate on another core while this one parses headers and runs
+		// the checks, as tar -z does with its gzip process. The inflating
+		// goroutine owns zr from here on.
+		ar := newAsyncReader(zr, asyncChunkSize, asyncDepth)
+		defer ar.Close()
+		src = ar
 	} else {
 		w.stats.Format = "tar"
 	}
@@ -310,7 +320,7 @@ func (w *walker) fail(err error, atHeader bool) error {
 	if w.out != nil && w.out.limit != nil {
 		return w.out.limit
 	}
-	if w.in.err != nil {
+	if w.in.failure() != nil {
 		return w.readErr()
 	}
 	if w.out != nil && w.out.srcErr != nil {
@@ -333,14 +343,15 @@ func (w *walker) fail(err error, atHeader bool) error {
 
 // readErr is the error for a failure to read the source.
 func (w *walker) readErr() error {
-	if errors.Is(w.in.err, context.Canceled) || errors.Is(w.in.err, context.DeadlineExceeded) {
-		return w.in.err
+	err := w.in.failure()
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
 	}
 	var s3err *S3Error
-	if errors.As(w.in.err, &s3err) {
-		return w.in.err // already says what failed to read
+	if errors.As(err, &s3err) {
+		return err // already says what failed to read
 	}
-	return fmt.Errorf("failed to read archive: %w", w.in.err)
+	return fmt.Errorf("failed to read archive: %w", err)
 }
 
 func notArchive(what string) error {
@@ -349,30 +360,48 @@ func notArchive(what string) error {
 }
 
 // sourceReader reads the source, counts the bytes read and keeps the first
-// error other than io.EOF.
+// error other than io.EOF. With a gzip stream it is read by the inflating
+// goroutine while the walk looks at n and err, so both are synchronised.
 type sourceReader struct {
 	r   io.Reader
 	ctx context.Context // nil for none
-	n   int64
+	n   atomic.Int64
+	mu  sync.Mutex
 	err error
 }
 
 func (s *sourceReader) Read(p []byte) (int, error) {
-	if s.err != nil {
-		return 0, s.err
+	if err := s.failure(); err != nil {
+		return 0, err
 	}
 	if s.ctx != nil {
 		if err := s.ctx.Err(); err != nil {
-			s.err = err
+			s.setFailure(err)
 			return 0, err
 		}
 	}
 	n, err := s.r.Read(p)
-	s.n += int64(n)
+	s.n.Add(int64(n))
 	if err != nil && err != io.EOF {
-		s.err = err
+		s.setFailure(err)
 	}
 	return n, err
+}
+
+// failure returns the first error reading the source, nil if none.
+func (s *sourceReader) failure() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// setFailure records err unless an error was recorded before.
+func (s *sourceReader) setFailure(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err == nil {
+		s.err = err
+	}
 }
 
 // tarReader reads the uncompressed tar stream: it counts the bytes
@@ -433,7 +462,7 @@ func (t *tarReader) check() *LimitError {
 		return &LimitError{Limit: "total-bytes", Max: lim.MaxTotalBytes, Value: t.n, Path: shorten(t.w.last, 256)}
 	}
 	if lim.MaxRatio > 0 && t.n > lim.RatioFloor {
-		in := max(t.w.in.n, 1)
+		in := max(t.w.in.n.Load(), 1)
 		if ratio := float64(t.n) / float64(in); ratio > lim.MaxRatio {
 			return &LimitError{Limit: "ratio", Max: int64(lim.MaxRatio), Value: int64(ratio), Path: shorten(t.w.last, 256)}
 		}
