@@ -16,7 +16,7 @@ import (
 // The kinds of artifacts in a corpus, and the committed fixture each one is.
 var corpusKinds = []struct {
 	kind, fixture, ext string
-	failing          bool // an error finding
+	failing            bool // an error finding
 }{
 	{kind: "good", fixture: "pytorch_good.tar.gz", ext: ".tar.gz"},
 	{kind: "broken", fixture: "model_file_missing_pytorch.tar.gz", ext: ".tgz", failing: true},
