@@ -152,6 +152,22 @@ func (c *Cache) Put(it Item, res rules.Result, err error) {
 	c.next[it.Ref] = cacheEntry{cacheKey: c.key(it), Result: res}
 }
 
+// KeepUnseen keeps, for the next Save, the loaded entries this run neither
+// reused nor replaced: after an interrupted scan, the artifacts it did not
+// reach stay cached.
+func (c *Cache) KeepUnseen() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for ref, e := range c.old {
+		if _, ok := c.next[ref]; !ok {
+			c.next[ref] = e
+		}
+	}
+}
+
 // Cacheable reports whether a result that came with err may be reused
 // while the artifact does not change: err is nil, or says the bytes are not
 // an archive, are corrupt, or went over a limit.

@@ -95,6 +95,16 @@ func TestCacheReusesUnchanged(t *testing.T) {
 	if c.Len() != 2 {
 		t.Errorf("after a run that saw 2 artifacts, Len() = %d, want 2", c.Len())
 	}
+
+	// After an interrupted run, the entries it did not reach are kept.
+	c.Get(local)
+	c.KeepUnseen()
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := LoadCache(path, "fp1"); c.Len() != 2 {
+		t.Errorf("after KeepUnseen, Len() = %d, want 2", c.Len())
+	}
 }
 
 func TestCacheCorrupt(t *testing.T) {

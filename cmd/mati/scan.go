@@ -228,6 +228,9 @@ func (e *env) scan(c *cli.Context) error {
 			err = f.Close()
 		}
 	}
+	if runErr != nil {
+		cache.KeepUnseen()
+	}
 	if cerr := cache.Save(); cerr != nil {
 		printWarning(e.stderr, "%v", cerr)
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mati-dev/mati/rules"
+	"github.com/mati-dev/mati/scan"
 )
 
 // runScan runs mati with the real engine, the environment variables in
@@ -330,5 +332,30 @@ func TestDefaultJobs(t *testing.T) {
 	local, remote := defaultJobs(false), defaultJobs(true)
 	if local < 1 || remote < local || remote > max(local, maxS3Jobs) {
 		t.Errorf("defaultJobs: local %d, S3 %d", local, remote)
+	}
+}
+
+func TestScanProgressBar(t *testing.T) {
+	var buf bytes.Buffer
+	var stderr bytes.Buffer
+	st := &scanState{opts: scanOptions{checkOptions: checkOptions{format: "jsonl"}}, out: &buf, stderr: &stderr, bar: newScanBar(&stderr)}
+	items := []scan.Item{{Ref: "a.tar.gz", Size: 1000}, {Ref: "b.tar.gz", Size: 3000}}
+	for _, it := range items {
+		st.listed(it)
+	}
+	st.done(scan.Outcome{Item: items[0], Result: rules.Result{Source: "a.tar.gz", Framework: "pytorch"}})
+	st.done(scan.Outcome{Item: items[1], Result: rules.Result{Source: "b.tar.gz", Error: "access denied"}, Err: errors.New("access denied")})
+	st.finishBar()
+	if !strings.Contains(stderr.String(), "artifacts") {
+		t.Errorf("no progress drawn: %q", stderr.String())
+	}
+	if !strings.Contains(stderr.String(), `mati: error: failed to inspect "b.tar.gz": access denied`) {
+		t.Errorf("error not printed: %q", stderr.String())
+	}
+	if st.finished != 2 || st.total != 2 || st.outcome != errNotInspected {
+		t.Errorf("finished %d of %d, outcome %v", st.finished, st.total, st.outcome)
+	}
+	if n := strings.Count(buf.String(), "\n"); n != 2 {
+		t.Errorf("%d JSONL lines, want 2", n)
 	}
 }
