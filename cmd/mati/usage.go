@@ -10,6 +10,7 @@ or dangerous, before they are deployed.
 
 Usage:
    mati check [flags] ARTIFACT...    judge artifacts and print a report
+   mati scan [flags] LOCATION...     judge every artifact under folders or S3 prefixes
    mati ls [flags] ARTIFACT          list the members with their roles
    mati cat [flags] ARTIFACT MEMBER  write one member to standard output
    mati builder [flags] PATH...      judge SageMaker Pipelines step builders
