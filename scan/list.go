@@ -17,7 +17,9 @@ import (
 type Item struct {
 	// Ref names the artifact as reports show it and as [artifact.Parse]
 	// reads it: a local path (the location joined with the path under it) or
-	// "s3://bucket/key".
+	// "s3://bucket/key". [Run] inspects each Ref once and shards by it, so a
+	// Lister of the caller's own that yields one artifact under several
+	// names (see Data) gives each a Ref of its own.
 	Ref string
 	// Key is what the globs of a [Filter] are matched against: the path
 	// under the folder with "/" separators locally, the object's full key in
@@ -37,6 +39,11 @@ type Item struct {
 	// listed (e.g. a folder that cannot be read); Ref names that part. Such
 	// an item is reported as not inspected and never inspected.
 	Err error
+	// Data is what a Lister of the caller's own attaches to the item (e.g.
+	// the model container an artifact is judged for). [Run] never reads it
+	// and hands it on, in the Item, to the InspectFunc and the [Outcome].
+	// The listers of this package leave it nil.
+	Data any
 }
 
 // Lister finds the artifacts of one location.

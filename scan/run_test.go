@@ -155,3 +155,43 @@ func TestRunInterrupted(t *testing.T) {
 		t.Errorf("%d artifacts done after the interruption", seen)
 	}
 }
+
+// listerFunc is a Lister of the caller's own.
+type listerFunc func(ctx context.Context, fn func(Item) error) error
+
+func (l listerFunc) Name() string { return "models" }
+
+func (l listerFunc) List(ctx context.Context, fn func(Item) error) error { return l(ctx, fn) }
+
+func TestRunHandsDataOn(t *testing.T) {
+	listed := listerFunc(func(ctx context.Context, fn func(Item) error) error {
+		// One artifact judged for two containers: two refs, one key.
+		for _, it := range []Item{
+			{Ref: "churn/PrimaryContainer", Key: "s3://b/m.tar.gz", Named: true, Data: "churn"},
+			{Ref: "fraud/PrimaryContainer", Key: "s3://b/m.tar.gz", Named: true, Data: "fraud"},
+			{Ref: "gone", Err: errors.New("no such model"), Data: "gone"},
+		} {
+			if err := fn(it); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	got := runAll(t, []Lister{listed}, Options{Jobs: 2, Inspect: func(ctx context.Context, it Item) (rules.Result, error) {
+		return rules.Result{Source: it.Key, Framework: it.Data.(string)}, nil
+	}})
+	if len(got) != 3 {
+		t.Fatalf("got %d outcomes, want 3", len(got))
+	}
+	for ref, o := range got {
+		switch {
+		case o.Item.Data == nil:
+			t.Errorf("%q: the outcome lost the item's data", ref)
+		case o.Err == nil && o.Result.Framework != o.Item.Data:
+			t.Errorf("%q: inspected with data %v, the outcome has %v", ref, o.Result.Framework, o.Item.Data)
+		}
+	}
+	if o := got["gone"]; o.Err == nil || o.Item.Data != "gone" {
+		t.Errorf("listing error: got %+v", o)
+	}
+}

@@ -5,13 +5,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/mati-dev/mati/rules"
 )
 
 // scanReport is the document of "mati scan --format json": the document of
-// "mati check" with a "cached" field on the artifacts taken from the cache.
-// Artifacts are sorted by source.
+// "mati check" with a "cached" field on the artifacts taken from the cache,
+// and, with --sagemaker-models, the "container" object of "mati check
+// --sagemaker-model" (its "model" names the model). Artifacts are sorted by
+// source, then by model and container.
 type scanReport struct {
 	SchemaVersion int            `json:"schema_version"`
 	Artifacts     []scanArtifact `json:"artifacts"`
@@ -23,6 +26,10 @@ type scanArtifact struct {
 	rules.Result
 	// Cached is set when the result was reused from --cache.
 	Cached bool `json:"cached,omitempty"`
+	// Container is the SageMaker model container the artifact was judged
+	// for (--sagemaker-models); nil otherwise. For a model whose
+	// DescribeModel call failed, only its Model is known.
+	Container *containerView `json:"container,omitempty"`
 
 	// size is the artifact's size in bytes, as listed.
 	size int64
@@ -31,6 +38,31 @@ type scanArtifact struct {
 	// errors and warnings count the findings of those severities; the
 	// table keeps them when it drops the findings of passing artifacts.
 	errors, warnings int
+}
+
+// containerKey orders the artifacts of one source: by model, then by
+// container; "" without a container.
+func (a scanArtifact) containerKey() string {
+	if a.Container == nil {
+		return ""
+	}
+	return a.Container.Model + "\x00" + a.Container.Field
+}
+
+// modelCell is the Model column of the scan table: the model's name, with
+// the container's field when it is not the PrimaryContainer.
+//
+//	churn                   (PrimaryContainer)
+//	pipeline Containers[1]  (the second container of an inference pipeline)
+func (a scanArtifact) modelCell() string {
+	c := a.Container
+	switch {
+	case c == nil:
+		return "-"
+	case c.Field == "" || c.Field == "PrimaryContainer":
+		return c.Model
+	}
+	return c.Model + " " + c.Field
 }
 
 // scanTableOptions tune renderScanTable.
@@ -82,21 +114,32 @@ func emptyLists(a rules.Result) rules.Result {
 // renderScanTable writes the scan as tables: one row per artifact (source,
 // framework, errors, warnings, size, status), then the findings of each
 // failing artifact and the error of each one not inspected, then the totals
-// and a tip.
+// and a tip. With SageMaker containers, a Model column follows the source
+// (models are listed without a size), and each artifact shown in detail
+// shows its container block.
 //
 //	Source            Framework  Errors  Warnings  Size     Status
 //	models/a.tar.gz   pytorch    0       1         1.2 MiB  pass
 //	models/b.tar.gz   sklearn    2       0         3.0 KiB  fail (cached)
 func renderScanTable(w io.Writer, r scanReport, opts scanTableOptions) error {
 	ew := &errWriter{w: w}
+	models := slices.ContainsFunc(r.Artifacts, func(a scanArtifact) bool { return a.Container != nil })
 	if len(r.Artifacts) == 0 {
 		fmt.Fprintln(ew, "No artifacts found.")
 	} else {
+		header := []string{"Source", "Framework", "Errors", "Warnings", "Size", "Status"}
+		if models {
+			header = []string{"Source", "Model", "Framework", "Errors", "Warnings", "Status"}
+		}
 		rows := make([][]string, 0, len(r.Artifacts))
 		for _, a := range r.Artifacts {
-			rows = append(rows, []string{printable(a.Source), a.Framework, fmt.Sprint(a.errors), fmt.Sprint(a.warnings), formatSize(a.size), scanStatus(a)})
+			row := []string{printable(a.Source), a.Framework, fmt.Sprint(a.errors), fmt.Sprint(a.warnings), formatSize(a.size), scanStatus(a)}
+			if models {
+				row = []string{printable(a.Source), printable(a.modelCell()), a.Framework, fmt.Sprint(a.errors), fmt.Sprint(a.warnings), scanStatus(a)}
+			}
+			rows = append(rows, row)
 		}
-		if err := writeTable(ew, []string{"Source", "Framework", "Errors", "Warnings", "Size", "Status"}, rows, false); err != nil {
+		if err := writeTable(ew, header, rows, false); err != nil {
 			return err
 		}
 	}
@@ -106,6 +149,12 @@ func renderScanTable(w io.Writer, r scanReport, opts scanTableOptions) error {
 		}
 		fmt.Fprintln(ew)
 		fmt.Fprintln(ew, printable(headerLine(a.Result)))
+		if a.Container != nil && a.Container.Field != "" {
+			renderContainer(ew, a.Container)
+			if a.Error == "" {
+				fmt.Fprintln(ew)
+			}
+		}
 		if a.Error != "" {
 			continue
 		}

@@ -110,10 +110,13 @@ func modelFromDescribe(out *sagemaker.DescribeModelOutput) (deploy.Model, error)
 
 // listSageMakerModels calls fn with every model of the account and region
 // whose name contains nameContains ("" for all), in the order ListModels
-// returns them, one DescribeModel call each. It stops at the first error
-// from the API or from fn. A model deleted between the two calls is
-// skipped. fn is called from the calling goroutine.
-func listSageMakerModels(ctx context.Context, api sagemakerAPI, nameContains string, fn func(deploy.Model) error) error {
+// returns them, one DescribeModel call each. A model deleted between the
+// two calls is skipped. When DescribeModel fails for a model, failed is
+// called with the model's summary and the error, and the listing goes on
+// if it returns nil; a nil failed stops at that error. It stops at the
+// first error from ListModels, fn or failed. fn and failed are called from
+// the calling goroutine.
+func listSageMakerModels(ctx context.Context, api sagemakerAPI, nameContains string, fn func(deploy.Model) error, failed func(types.ModelSummary, error) error) error {
 	in := &sagemaker.ListModelsInput{}
 	if nameContains != "" {
 		in.NameContains = aws.String(nameContains)
@@ -126,13 +129,17 @@ func listSageMakerModels(ctx context.Context, api sagemakerAPI, nameContains str
 		}
 		for _, s := range page.Models {
 			m, err := describeSageMakerModel(ctx, api, aws.ToString(s.ModelName))
-			if errors.Is(err, errModelNotFound) {
+			switch {
+			case errors.Is(err, errModelNotFound):
 				continue
+			case err != nil && failed == nil:
+				return err
+			case err != nil:
+				err = failed(s, err)
+			default:
+				err = fn(m)
 			}
 			if err != nil {
-				return err
-			}
-			if err := fn(m); err != nil {
 				return err
 			}
 		}
@@ -143,12 +150,10 @@ func listSageMakerModels(ctx context.Context, api sagemakerAPI, nameContains str
 // sagemakerModelTargets calls fn with the targets (modelTargets) of every
 // model of the account and region whose name contains nameContains, model
 // after model, for "mati scan --sagemaker-models". base holds the settings
-// from the flags. It stops at the first error from the API or from fn.
-func sagemakerModelTargets(ctx context.Context, s sagemakerSettings, nameContains string, base rules.Config, fn func(target) error) error {
-	api, err := newSageMakerClient(ctx, s)
-	if err != nil {
-		return err
-	}
+// from the flags. A model whose DescribeModel call fails goes to failed, as
+// listSageMakerModels says. It stops at the first error from ListModels,
+// fn or failed.
+func sagemakerModelTargets(ctx context.Context, api sagemakerAPI, nameContains string, base rules.Config, fn func(target) error, failed func(types.ModelSummary, error) error) error {
 	return listSageMakerModels(ctx, api, nameContains, func(m deploy.Model) error {
 		for _, t := range modelTargets(m, base, nil) {
 			if err := fn(t); err != nil {
@@ -156,7 +161,7 @@ func sagemakerModelTargets(ctx context.Context, s sagemakerSettings, nameContain
 			}
 		}
 		return nil
-	})
+	}, failed)
 }
 
 // apiError wraps an error of a SageMaker call ("failed to <what>") with the

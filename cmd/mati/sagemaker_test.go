@@ -15,7 +15,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mati-dev/mati/deploy"
@@ -201,7 +204,7 @@ func TestListSageMakerModels(t *testing.T) {
 			err = listSageMakerModels(context.Background(), api, tt.nameContains, func(m deploy.Model) error {
 				got = append(got, m.Name)
 				return nil
-			})
+			}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -226,7 +229,7 @@ func TestListSageMakerModelsStops(t *testing.T) {
 	err = listSageMakerModels(context.Background(), api, "", func(m deploy.Model) error {
 		got = append(got, m.Name)
 		return nil
-	})
+	}, nil)
 	if !errors.Is(err, errAccessDenied) {
 		t.Fatalf("got error %v, want one wrapping errAccessDenied", err)
 	}
@@ -235,7 +238,7 @@ func TestListSageMakerModelsStops(t *testing.T) {
 	}
 
 	stop := errors.New("stop")
-	err = listSageMakerModels(context.Background(), api, "", func(deploy.Model) error { return stop })
+	err = listSageMakerModels(context.Background(), api, "", func(deploy.Model) error { return stop }, nil)
 	if !errors.Is(err, stop) {
 		t.Errorf("got error %v, want the callback's", err)
 	}
@@ -408,12 +411,15 @@ func TestSageMakerEndpointFromEnv(t *testing.T) {
 func TestSageMakerModelTargets(t *testing.T) {
 	fakeAWS(t)
 	f := &fakeSageMaker{listed: []string{"churn-sklearn", "fraud-sklearn", "llama-package"}}
-	s := sagemakerSettings{Region: "us-east-1", EndpointURL: startSageMaker(t, f)}
+	api, err := newSageMakerClient(context.Background(), sagemakerSettings{Region: "us-east-1", EndpointURL: startSageMaker(t, f)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var got []string
-	err := sagemakerModelTargets(context.Background(), s, "", rules.Config{InstanceType: "ml.m5.large"}, func(tg target) error {
+	err = sagemakerModelTargets(context.Background(), api, "", rules.Config{InstanceType: "ml.m5.large"}, func(tg target) error {
 		got = append(got, fmt.Sprintf("%s %s ref=%q skip=%t %s", tg.container.Model, tg.container.Field, tg.ref, tg.skip != "", tg.cfg.InstanceType))
 		return nil
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,5 +430,220 @@ func TestSageMakerModelTargets(t *testing.T) {
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("targets (-want +got):\n%s", d)
+	}
+}
+
+// startFakeS3 starts a local HTTP server that answers path-style S3 GETs of
+// objects ("bucket/key" -> bytes), ranges included, lists every prefix as
+// empty, and says NoSuchKey for anything else. Like fakeSageMaker, it
+// stands in for an AWS account the tests cannot reach; the real S3 wiring
+// is tested against internal/s3test (build tag integration).
+func startFakeS3(t *testing.T, objects map[string][]byte) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/")
+		if b, ok := objects[name]; ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			w.Header().Set("ETag", `"0123456789abcdef"`)
+			http.ServeContent(w, r, "", time.Unix(1714557600, 0), bytes.NewReader(b))
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		if r.URL.Query().Get("list-type") == "2" {
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>%s</Name><Prefix>%s</Prefix><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>`,
+				name, r.URL.Query().Get("prefix"))
+			return
+		}
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>%s</Key></Error>`, name)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// scanLine is one line of mati scan --format jsonl with a container.
+type scanLine struct {
+	rules.Result
+	Cached    bool           `json:"cached"`
+	Container *containerView `json:"container"`
+}
+
+func TestScanSageMakerModels(t *testing.T) {
+	fakeAWS(t)
+	good, err := os.ReadFile(filepath.Join(fixturesDir(t), "sklearn_good.tar.gz"))
+	if err != nil {
+		t.Skipf("fixture missing (run go generate ./fixtures): %v", err)
+	}
+	s3URL := startFakeS3(t, map[string][]byte{"my-bucket/churn/model.tar.gz": good})
+	f := &fakeSageMaker{
+		// llama-package is left out by --name-contains sklearn; the four
+		// others fill two ListModels pages.
+		listed: []string{"churn-sklearn", "llama-package", "fraud-sklearn", "local-sklearn", "secret-sklearn"},
+		denied: map[string]bool{"secret-sklearn": true},
+	}
+	smURL := startSageMaker(t, f)
+	awsArgs := []string{"--region", "us-east-1", "--sagemaker-endpoint-url", smURL, "--endpoint-url", s3URL}
+	scanArgs := func(args ...string) []string {
+		return append(append([]string{"scan", "--sagemaker-models"}, awsArgs...), args...)
+	}
+
+	code, stdout, stderr := runScan(t, nil, scanArgs("--name-contains", "sklearn", "--format", "jsonl", "--jobs", "4")...)
+	if code != exitNotInspected {
+		t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitNotInspected, stdout, stderr)
+	}
+	checkStderr(t, stderr)
+	// model -> source, error
+	got := map[string][2]string{}
+	for _, line := range strings.Split(strings.TrimSuffix(stdout, "\n"), "\n") {
+		var a scanLine
+		dec := json.NewDecoder(strings.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&a); err != nil || dec.More() {
+			t.Fatalf("line is not one artifact object (%v): %s", err, line)
+		}
+		if a.Container == nil {
+			t.Fatalf("line without a container: %s", line)
+		}
+		got[a.Container.Model] = [2]string{a.Source, a.Error}
+	}
+	want := map[string][2]string{
+		"churn-sklearn":  {"s3://my-bucket/churn/model.tar.gz", ""},
+		"fraud-sklearn":  {"s3://my-bucket/fraud/", `failed to read "s3://my-bucket/fraud/": failed to list "s3://my-bucket/fraud/": no such key`},
+		"local-sklearn":  {"/home/me/model.tar.gz", `failed to inspect PrimaryContainer of model "local-sklearn": ModelDataUrl "/home/me/model.tar.gz": not an s3:// URI`},
+		"secret-sklearn": {"arn:aws:sagemaker:us-east-1:123456789012:model/secret-sklearn", `failed to describe SageMaker model "secret-sklearn": access denied: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sagemaker:DescribeModel`},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("artifacts by model: source, error (-want +got):\n%s", d)
+	}
+	for _, s := range []string{
+		`mati: error: failed to inspect PrimaryContainer of model "local-sklearn": ModelDataUrl "/home/me/model.tar.gz": not an s3:// URI`,
+		"mati: hint: SageMaker reads model data from S3 only",
+		`mati: error: failed to inspect "s3://my-bucket/fraud/" for PrimaryContainer of model "fraud-sklearn"`,
+		`mati: error: failed to describe SageMaker model "secret-sklearn": access denied`,
+	} {
+		if !strings.Contains(stderr, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, stderr)
+		}
+	}
+	if strings.Contains(stdout, "hf_live_") {
+		t.Errorf("a secret-looking value is not masked:\n%s", stdout)
+	}
+	wantCalls := []string{"DescribeModel churn-sklearn", "DescribeModel fraud-sklearn", "DescribeModel local-sklearn", "DescribeModel secret-sklearn", "ListModels", "ListModels"}
+	calls := slices.Sorted(slices.Values(f.calls))
+	if d := cmp.Diff(wantCalls, calls); d != "" {
+		t.Errorf("SageMaker calls (-want +got):\n%s", d)
+	}
+
+	t.Run("json counts", func(t *testing.T) {
+		code, stdout, stderr := runScan(t, nil, scanArgs("--name-contains", "sklearn", "--format", "json")...)
+		if code != exitNotInspected {
+			t.Errorf("exit code %d, want %d\nstderr:\n%s", code, exitNotInspected, stderr)
+		}
+		var doc struct {
+			Artifacts []scanLine    `json:"artifacts"`
+			Summary   rules.Summary `json:"summary"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+			t.Fatalf("not one JSON document: %v\n%s", err, stdout)
+		}
+		if d := cmp.Diff(rules.Summary{Artifacts: 4, Failed: 3}, doc.Summary); d != "" {
+			t.Errorf("summary (-want +got):\n%s", d)
+		}
+		var models []string
+		for _, a := range doc.Artifacts {
+			models = append(models, a.Container.Model)
+		}
+		// Sorted by source.
+		if d := cmp.Diff([]string{"local-sklearn", "secret-sklearn", "churn-sklearn", "fraud-sklearn"}, models); d != "" {
+			t.Errorf("order (-want +got):\n%s", d)
+		}
+	})
+
+	t.Run("only the good model", func(t *testing.T) {
+		code, stdout, stderr := runScan(t, nil, scanArgs("--name-contains", "churn")...)
+		if code != exitOK {
+			t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitOK, stdout, stderr)
+		}
+		for _, s := range []string{"MODEL", "churn-sklearn", "pass", "1 artifact"} {
+			if !strings.Contains(stdout, s) {
+				t.Errorf("stdout lacks %q:\n%s", s, stdout)
+			}
+		}
+	})
+
+	t.Run("table", func(t *testing.T) {
+		f.listed = []string{"churn-sklearn", "llama-package", "local-sklearn"}
+		code, stdout, stderr := runScan(t, nil, scanArgs("--cache", filepath.Join(t.TempDir(), "c"))...)
+		if code != exitNotInspected {
+			t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitNotInspected, stdout, stderr)
+		}
+		for _, s := range []string{
+			`mati: warning: skipped PrimaryContainer of model "llama-package": it runs model package`,
+			"mati: warning: --cache",
+		} {
+			if !strings.Contains(stderr, s) {
+				t.Errorf("stderr lacks %q:\n%s", s, stderr)
+			}
+		}
+		for _, s := range []string{"local-sklearn", "not inspected", `Container: PrimaryContainer of model "local-sklearn"`, "Model data:     /home/me/model.tar.gz", "2 artifacts"} {
+			if !strings.Contains(stdout, s) {
+				t.Errorf("stdout lacks %q:\n%s", s, stdout)
+			}
+		}
+	})
+}
+
+func TestScanSageMakerUsage(t *testing.T) {
+	fakeAWS(t)
+	tests := []struct {
+		name       string
+		args       []string
+		wantStderr string
+	}{
+		{"name filter alone", []string{"scan", "--name-contains", "churn", "models/"}, "mati: error: --name-contains is given without --sagemaker-models"},
+		{"a location too", []string{"scan", "--sagemaker-models", "--region", "us-east-1", "s3://my-bucket/models/"}, "mati: error: --sagemaker-models is given with 1 location"},
+		{"an inventory too", []string{"scan", "--sagemaker-models", "--region", "us-east-1", "--inventory", "manifest.json"}, "mati: error: --inventory and --sagemaker-models are both given"},
+		{"globs", []string{"scan", "--sagemaker-models", "--region", "us-east-1", "--include", "*.tar.gz"}, "mati: error: --include and --exclude select object keys"},
+		{"one image for every model", []string{"scan", "--sagemaker-models", "--region", "us-east-1", "--image", "x"}, "mati: error: --image is given with --sagemaker-models"},
+		{"no region", []string{"scan", "--sagemaker-models", "--sagemaker-endpoint-url", "http://127.0.0.1:1"}, "mati: error: no AWS region for the SageMaker API"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runScan(t, nil, tt.args...)
+			if code != exitUsage {
+				t.Errorf("exit code %d, want %d\nstderr:\n%s", code, exitUsage, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout not empty:\n%s", stdout)
+			}
+			if !strings.Contains(stderr, tt.wantStderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.wantStderr, stderr)
+			}
+		})
+	}
+}
+
+func TestListSageMakerModelsGoesOn(t *testing.T) {
+	fakeAWS(t)
+	f := &fakeSageMaker{listed: []string{"churn-sklearn", "fraud-sklearn", "llama-package"}, denied: map[string]bool{"fraud-sklearn": true}}
+	api, err := newSageMakerClient(context.Background(), sagemakerSettings{Region: "us-east-1", EndpointURL: startSageMaker(t, f)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err = listSageMakerModels(context.Background(), api, "", func(m deploy.Model) error {
+		got = append(got, m.Name)
+		return nil
+	}, func(s types.ModelSummary, err error) error {
+		if !errors.Is(err, errAccessDenied) {
+			t.Errorf("%s: got %v, want an error wrapping errAccessDenied", aws.ToString(s.ModelName), err)
+		}
+		got = append(got, "failed "+aws.ToString(s.ModelName))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"churn-sklearn", "failed fraud-sklearn", "llama-package"}, got); d != "" {
+		t.Errorf("models (-want +got):\n%s", d)
 	}
 }

@@ -9,9 +9,20 @@ package main
 //   - stdout (or --output) carries the report only; stderr carries errors,
 //     warnings and, only on a terminal, the progress bar;
 //   - the exit code follows "mati check": 3 if anything could not be
-//     inspected, else 1 for findings at or above --fail-on, else 0.
+//     inspected, else 1 for findings at or above --fail-on, else 0;
+//   - --sagemaker-models replaces the locations: the containers of every
+//     model ListModels returns (--name-contains narrows it) are judged, each
+//     with its own artifact, image and environment, as "mati check
+//     --sagemaker-model" judges them. A container with nothing to inspect
+//     is left out with a warning; a model whose DescribeModel call fails is
+//     reported as not inspected and the scan goes on; a ListModels failure
+//     ends the listing, and is reported the same way. --include, --exclude,
+//     --inventory and --image do not apply, and --cache is ignored with a
+//     warning (a model's result depends on its definition as well as on the
+//     bytes, which the cache key does not cover).
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -22,6 +33,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
 
@@ -54,12 +67,13 @@ func (e *env) scanCommand() *cli.Command {
 		&cli.StringFlag{Name: "inventory", Usage: "take the keys from the S3 Inventory report `MANIFEST` (manifest.json, local or s3://) instead of listing", Category: catScan},
 	}
 	flags = append(flags, deploymentFlags()...)
+	flags = append(flags, sagemakerScanFlags()...)
 	flags = append(flags, s3Flags()...)
 	flags = append(flags, limitFlags()...)
 	return &cli.Command{
 		Name:        "scan",
 		Usage:       "judge every artifact under folders or S3 prefixes",
-		UsageText:   "mati scan [flags] LOCATION...\nmati scan [flags] --inventory MANIFEST [s3://bucket/prefix...]",
+		UsageText:   "mati scan [flags] LOCATION...\nmati scan [flags] --inventory MANIFEST [s3://bucket/prefix...]\nmati scan [flags] --sagemaker-models [--name-contains TEXT]",
 		Description: scanDescription(),
 		Flags:       flags,
 		Action:      e.scan,
@@ -71,14 +85,16 @@ func scanDescription() string {
 	return fmt.Sprintf(`Finds the artifacts under each LOCATION (a local folder, walked recursively,
 or s3://bucket/prefix) and judges each one as mati check does, several at
 once. An artifact that cannot be inspected is reported and counted, and the
-scan goes on.
+scan goes on. With --sagemaker-models, the artifacts are those of every
+SageMaker model of the account and region, each judged for its container.
 
 Exit codes: %d no finding at or above --fail-on, %d findings at or above it,
 %d usage error, %d an artifact could not be inspected.
 
 Example:
    mati scan --format jsonl --output audit.jsonl --cache audit.cache s3://my-bucket/models/
-   mati scan --shard-count 8 --format jsonl s3://my-bucket/   # in a Kubernetes Indexed Job`,
+   mati scan --shard-count 8 --format jsonl s3://my-bucket/   # in a Kubernetes Indexed Job
+   mati scan --sagemaker-models --region us-east-1 --format jsonl --output models.jsonl`,
 		exitOK, exitFindings, exitUsage, exitNotInspected)
 }
 
@@ -95,6 +111,11 @@ type scanOptions struct {
 	locations  []string
 	usesS3     bool
 	s3Settings artifact.S3Options
+	// sagemaker is --sagemaker-models: the artifacts are those of the
+	// account's models, read with sm, whose names contain nameContains.
+	sagemaker    bool
+	nameContains string
+	sm           sagemakerSettings
 }
 
 // scanFlags parses and validates the flags and arguments of "mati scan".
@@ -125,13 +146,17 @@ func (e *env) scanFlags(c *cli.Context) (scanOptions, error) {
 	opts.cache = c.String("cache")
 	opts.inventory = c.String("inventory")
 	opts.locations = c.Args().Slice()
+	if err := opts.sagemakerFlags(c); err != nil {
+		return opts, err
+	}
 	switch {
+	case opts.sagemaker:
 	case len(opts.locations) == 0 && opts.inventory == "":
 		return opts, usageError("give a folder or an S3 prefix, e.g. mati scan s3://my-bucket/models/", "no location given")
 	case slices.Contains(opts.locations, "-"):
 		return opts, usageError("give a folder or an S3 prefix; use mati check - for standard input", "mati scan cannot read standard input")
 	}
-	opts.usesS3 = strings.HasPrefix(opts.inventory, "s3://")
+	opts.usesS3 = opts.sagemaker || strings.HasPrefix(opts.inventory, "s3://")
 	for _, l := range opts.locations {
 		if strings.HasPrefix(l, "s3://") {
 			opts.usesS3 = true
@@ -158,6 +183,30 @@ func (e *env) scanFlags(c *cli.Context) (scanOptions, error) {
 	return opts, nil
 }
 
+// sagemakerFlags reads --sagemaker-models and --name-contains, and rejects
+// the arguments and flags that do not go with them.
+func (opts *scanOptions) sagemakerFlags(c *cli.Context) error {
+	opts.sagemaker = c.Bool("sagemaker-models")
+	opts.nameContains = c.String("name-contains")
+	opts.sm = sagemakerFromFlags(c)
+	switch {
+	case !opts.sagemaker && c.IsSet("name-contains"):
+		return usageError("add --sagemaker-models to check the models whose name contains it", "--name-contains is given without --sagemaker-models")
+	case !opts.sagemaker:
+		return nil
+	case len(opts.locations) > 0:
+		return usageError("give either locations or --sagemaker-models; to check one model against a local copy, use mati check --sagemaker-model NAME ARTIFACT",
+			"--sagemaker-models is given with %s", plural(len(opts.locations), "location", "locations"))
+	case opts.inventory != "":
+		return usageError("give either --inventory or --sagemaker-models", "--inventory and --sagemaker-models are both given")
+	case len(opts.filter.Include) > 0 || len(opts.filter.Exclude) > 0:
+		return usageError("choose the models with --name-contains", "--include and --exclude select object keys, not SageMaker models")
+	case opts.cfg.Image != "":
+		return usageError("drop --image: each container names its own image", "--image is given with --sagemaker-models")
+	}
+	return nil
+}
+
 // defaultJobs is the default --jobs: the number of CPUs locally; for S3,
 // where time is spent waiting on the network, 4 per CPU up to maxS3Jobs.
 func defaultJobs(usesS3 bool) int {
@@ -175,6 +224,17 @@ func (e *env) scan(c *cli.Context) error {
 		return err
 	}
 	ctx := c.Context
+	var api sagemakerAPI
+	if opts.sagemaker {
+		// Before anything is written: no region is a usage error.
+		if api, err = newSageMakerClient(ctx, opts.sm); err != nil {
+			return err
+		}
+		if opts.cache != "" {
+			printWarning(e.stderr, "--cache %q is ignored with --sagemaker-models: every model is inspected", opts.cache)
+			opts.cache = ""
+		}
+	}
 	if opts.usesS3 {
 		// Load the AWS configuration once, so credentials are retrieved
 		// once; on failure each S3 access reports its own error.
@@ -208,7 +268,11 @@ func (e *env) scan(c *cli.Context) error {
 	if opts.progress {
 		st.bar = newScanBar(e.stderr)
 	}
-	runErr := scan.Run(ctx, e.scanListers(opts), scan.Options{
+	listers := e.scanListers(opts)
+	if opts.sagemaker {
+		listers = []scan.Lister{sagemakerLister{api: api, nameContains: opts.nameContains, base: opts.cfg, warn: st.warn}}
+	}
+	runErr := scan.Run(ctx, listers, scan.Options{
 		Jobs:    opts.jobs,
 		Filter:  opts.filter,
 		Shard:   opts.shard,
@@ -260,26 +324,99 @@ func (e *env) scanListers(opts scanOptions) []scan.Lister {
 }
 
 // scanInspect returns the function that judges one listed artifact, as
-// "mati check" judges it.
+// "mati check" judges it: a SageMaker model's container (an item whose Data
+// is a target) as "mati check --sagemaker-model" does.
 func (e *env) scanInspect(opts scanOptions) scan.InspectFunc {
 	return func(ctx context.Context, it scan.Item) (rules.Result, error) {
-		src, err := artifact.Parse(it.Ref, artifact.Options{S3: opts.s3Settings})
-		if err != nil {
-			return emptyResult(it.Ref, err), err
+		if t, ok := it.Data.(target); ok {
+			return e.scanTarget(ctx, t, opts.s3Settings)
 		}
-		res, err := e.inspect(ctx, src, opts.cfg)
-		if res.Source == "" {
-			res.Source = it.Ref
-		}
-		if res.Framework == "" {
-			res.Framework = "unknown"
-		}
-		if err != nil && res.Error == "" {
-			res.Error = oneLine(err.Error())
-		}
-		res.Findings = rules.SortFindings(res.Findings)
-		return res, err
+		return e.scanOne(ctx, it.Ref, opts.cfg, opts.s3Settings)
 	}
+}
+
+// scanOne judges the artifact ref with cfg. On error the result still
+// names the artifact and says why.
+func (e *env) scanOne(ctx context.Context, ref string, cfg rules.Config, s3 artifact.S3Options) (rules.Result, error) {
+	src, err := artifact.Parse(ref, artifact.Options{S3: s3})
+	if err != nil {
+		return emptyResult(ref, err), err
+	}
+	res, err := e.inspect(ctx, src, cfg)
+	if res.Source == "" {
+		res.Source = ref
+	}
+	if res.Framework == "" {
+		res.Framework = "unknown"
+	}
+	if err != nil && res.Error == "" {
+		res.Error = oneLine(err.Error())
+	}
+	res.Findings = rules.SortFindings(res.Findings)
+	return res, err
+}
+
+// scanTarget judges a container's artifact as inspectTarget does for "mati
+// check", with the scan's S3 settings, and prints nothing: the error it
+// returns is worded for stderr (scanState.done prints it). The lister has
+// already left out the containers to skip.
+func (e *env) scanTarget(ctx context.Context, t target, s3 artifact.S3Options) (rules.Result, error) {
+	if t.err != nil {
+		name := t.name()
+		if t.container != nil && t.container.ModelData != "" {
+			name = t.container.ModelData
+		}
+		return emptyResult(name, t.err), t.err
+	}
+	res, err := e.scanOne(ctx, t.ref, t.cfg, s3)
+	if err != nil {
+		err = fmt.Errorf("failed to inspect %q for %s: %w", t.ref, t.name(), err)
+	}
+	return res, err
+}
+
+// sagemakerLister lists the containers of the SageMaker models as scan
+// items, one per container, each carrying its target as Item.Data.
+type sagemakerLister struct {
+	api          sagemakerAPI
+	nameContains string
+	// base holds the settings from the flags (see modelTargets).
+	base rules.Config
+	// warn prints a warning on stderr; it is called from the listing
+	// goroutine.
+	warn func(format string, args ...any)
+}
+
+// Name is how reports name the listing when ListModels fails.
+func (l sagemakerLister) Name() string {
+	if l.nameContains != "" {
+		return fmt.Sprintf("SageMaker models whose name contains %q", l.nameContains)
+	}
+	return "SageMaker models"
+}
+
+// List yields one item per container to inspect: its Ref is
+// "<model>/<field>" (unique, so two models pointing at the same artifact
+// are both judged), and it bypasses the globs. A container with nothing to
+// inspect is left out with a warning. A model whose DescribeModel call
+// fails is an item with Err set, named by its ARN.
+func (l sagemakerLister) List(ctx context.Context, fn func(scan.Item) error) error {
+	return sagemakerModelTargets(ctx, l.api, l.nameContains, l.base, func(t target) error {
+		if t.skip != "" {
+			l.warn("skipped %s: %s", t.name(), t.skip)
+			return nil
+		}
+		ref := t.container.Model + "/" + t.container.Field
+		return fn(scan.Item{Ref: ref, Key: ref, Named: true, Data: t})
+	}, func(s types.ModelSummary, err error) error {
+		name := aws.ToString(s.ModelName)
+		ref := aws.ToString(s.ModelArn)
+		if ref == "" {
+			ref = name
+		}
+		t := target{container: &containerView{Model: name, Environment: map[string]string{}}, err: err}
+		return fn(scan.Item{Ref: ref, Key: ref, Named: true, Err: err, Data: t})
+	})
 }
 
 // scanState gathers the outcomes of a scan: it streams JSONL, keeps what
@@ -324,13 +461,16 @@ func (s *scanState) done(o scan.Outcome) {
 		if s.bar != nil {
 			s.bar.Clear()
 		}
-		if o.Item.Err != nil {
+		if _, ok := o.Item.Data.(target); ok || o.Item.Err != nil {
 			printError(s.stderr, o.Err)
 		} else {
 			printError(s.stderr, fmt.Errorf("failed to inspect %q: %w", o.Item.Ref, o.Err))
 		}
 	}
 	a := scanArtifact{Result: o.Result, Cached: o.Cached, size: o.Item.Size}
+	if t, ok := o.Item.Data.(target); ok {
+		a.Container = t.container
+	}
 	one := []rules.Result{o.Result}
 	sum := summarize(one)
 	a.errors, a.warnings = sum.Errors, sum.Warnings
@@ -366,10 +506,24 @@ func (s *scanState) done(o scan.Outcome) {
 	}
 }
 
+// warn prints a warning on stderr, clearing the progress bar first. It may
+// be called from any goroutine.
+func (s *scanState) warn(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bar != nil {
+		s.bar.Clear()
+	}
+	printWarning(s.stderr, format, args...)
+}
+
 // render writes the table or JSON report once every outcome is in; JSONL
-// was written as they came.
+// was written as they came. Artifacts are sorted by source, then by model
+// and container.
 func (s *scanState) render() error {
-	slices.SortStableFunc(s.artifacts, func(a, b scanArtifact) int { return strings.Compare(a.Source, b.Source) })
+	slices.SortStableFunc(s.artifacts, func(a, b scanArtifact) int {
+		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.containerKey(), b.containerKey()))
+	})
 	r := scanReport{SchemaVersion: rules.SchemaVersion, Artifacts: s.artifacts, Summary: s.summary}
 	switch s.opts.format {
 	case "json":
