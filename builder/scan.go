@@ -15,13 +15,13 @@ package builder
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
-	python "github.com/tree-sitter/tree-sitter-python/bindings/go"
+
+	"github.com/mati-dev/mati/inference"
 )
 
 // classBudget bounds how many expressions are resolved for one class, and
@@ -46,14 +46,9 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // file could not be parsed at all, and the File is nil.
 func Scan(src []byte) (*File, error) {
 	src = bytes.TrimPrefix(src, utf8BOM)
-	parser := sitter.NewParser()
-	defer parser.Close()
-	if err := parser.SetLanguage(sitter.NewLanguage(python.Language())); err != nil {
-		return nil, fmt.Errorf("failed to load the python grammar: %w", err)
-	}
-	tree := parser.Parse(src, nil)
-	if tree == nil {
-		return nil, errors.New("failed to parse the file")
+	tree, err := inference.ParseTree(src)
+	if err != nil {
+		return nil, err
 	}
 	defer tree.Close()
 

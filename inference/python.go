@@ -20,7 +20,6 @@ import (
 	"unicode/utf8"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
-	python "github.com/tree-sitter/tree-sitter-python/bindings/go"
 )
 
 // ErrInvalidUTF8 is matched (with errors.Is) by the error Scan returns when
@@ -70,14 +69,9 @@ func Scan(src []byte) (*Script, error) {
 		encErr = &EncodingError{Line: line, Col: col}
 	}
 
-	parser := sitter.NewParser()
-	defer parser.Close()
-	if err := parser.SetLanguage(sitter.NewLanguage(python.Language())); err != nil {
-		return nil, fmt.Errorf("failed to load the python grammar: %w", err)
-	}
-	tree := parser.Parse(src, nil)
-	if tree == nil {
-		return nil, errors.New("failed to parse the script")
+	tree, err := ParseTree(src)
+	if err != nil {
+		return nil, err
 	}
 	defer tree.Close()
 
