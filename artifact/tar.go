@@ -31,6 +31,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"strings"
 	"sync"
@@ -154,7 +155,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 // walkStream is WalkLimited with an optional context (nil for none).
 func walkStream(ctx context.Context, r io.Reader, lim Limits, fn WalkFunc) (Stats, error) {
-	w := &walker{lim: lim.withDefaults()}
+	w := &walker{lim: lim.withDefaults(), size: knownSize(r)}
 	w.in = &sourceReader{r: r, ctx: ctx}
 	err := w.walk(fn)
 	w.stats.BytesIn = w.in.n.Load()
@@ -172,10 +173,37 @@ type walker struct {
 	stats Stats
 	last  string // normalised path of the last entry delivered
 	seq   int    // number of the entry being visited; readers check it
+	size  int64  // the source's size in bytes, -1 if unknown
 }
 
+// smallSource is the size under which a stream is read with a small buffer
+// and inflated in line: its whole walk takes milliseconds, and a batch scan
+// of thousands of small artifacts should not allocate megabytes for each.
+const smallSource = 4 << 20
+
+// knownSize returns the size of a source that can tell it (a local file, a
+// reader that has a Size method such as an S3 object), or -1.
+func knownSize(r io.Reader) int64 {
+	switch v := r.(type) {
+	case interface{ Size() int64 }:
+		return v.Size()
+	case *os.File:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			return fi.Size()
+		}
+	}
+	return -1
+}
+
+// small reports whether the source is known to be smaller than smallSource.
+func (w *walker) small() bool { return w.size >= 0 && w.size < smallSource }
+
 func (w *walker) walk(fn WalkFunc) error {
-	br := bufio.NewReaderSize(w.in, readBufferSize)
+	bufSize := readBufferSize
+	if w.small() {
+		bufSize = 64 << 10
+	}
+	br := bufio.NewReaderSize(w.in, bufSize)
 	magic, _ := br.Peek(2)
 	if len(magic) == 0 {
 		if w.in.failure() != nil {
@@ -196,9 +224,12 @@ func (w *walker) walk(fn WalkFunc) error {
 		// Inflate on another core while this one parses headers and runs
 		// the checks, as tar -z does with its gzip process. The inflating
 		// goroutine owns zr from here on.
-		ar := newAsyncReader(zr, asyncChunkSize, asyncDepth)
-		defer ar.Close()
-		src = ar
+		src = zr
+		if !w.small() {
+			ar := newAsyncReader(zr, asyncChunkSize, asyncDepth)
+			defer ar.Close()
+			src = ar
+		}
 	} else {
 		w.stats.Format = "tar"
 	}
