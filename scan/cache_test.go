@@ -172,3 +172,44 @@ func TestFingerprint(t *testing.T) {
 		}
 	}
 }
+
+func TestCacheUnchangedRunDoesNotRewrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "scan.cache")
+	a := Item{Ref: "models/a.tar.gz", Size: 10, ModTime: time.Unix(1700000000, 0)}
+	c, _ := LoadCache(path, "fp1")
+	c.Put(a, result(a.Ref), nil)
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A rerun that reuses every entry leaves the file alone.
+	c, _ = LoadCache(path, "fp1")
+	if _, ok := c.Get(a); !ok {
+		t.Fatal("unchanged artifact not reused")
+	}
+	if err := os.WriteFile(path, append(before, ' '), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.ReadFile(path); len(after) != len(before)+1 {
+		t.Errorf("an unchanged run rewrote the cache")
+	}
+
+	// A run that stores a new result writes it.
+	c, _ = LoadCache(path, "fp1")
+	b := Item{Ref: "models/b.tar.gz", Size: 11, ModTime: time.Unix(1700000000, 0)}
+	c.Get(a)
+	c.Put(b, result(b.Ref), nil)
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ = LoadCache(path, "fp1"); c.Len() != 2 {
+		t.Errorf("Len() = %d after a run with a new artifact, want 2", c.Len())
+	}
+}

@@ -145,7 +145,7 @@ func TestScanJSON(t *testing.T) {
 	if doc.SchemaVersion != rules.SchemaVersion || doc.Summary.Artifacts != 4 || doc.Summary.Failed != 0 || doc.Summary.Errors < 2 {
 		t.Errorf("document header or summary wrong: version %d, %+v", doc.SchemaVersion, doc.Summary)
 	}
-	if !strings.Contains(stdout, `"entries": [`) || strings.Contains(stdout, "null") {
+	if !strings.Contains(stdout, `"entries":[`) || strings.Contains(stdout, "null") {
 		t.Errorf("lists must be [] and never null:\n%s", stdout)
 	}
 
@@ -256,7 +256,7 @@ func TestScanCache(t *testing.T) {
 			t.Errorf("%q: cached result differs (-first +cached):\n%s", a.Source, d)
 		}
 	}
-	if n := strings.Count(stdout, `"cached": true`); n != 4 {
+	if n := strings.Count(stdout, `"cached":true`); n != 4 {
 		t.Errorf(`%d "cached": true, want 4`, n)
 	}
 
