@@ -158,6 +158,9 @@ func walkStream(ctx context.Context, r io.Reader, lim Limits, fn WalkFunc) (Stat
 	w := &walker{lim: lim.withDefaults(), size: knownSize(r)}
 	w.in = &sourceReader{r: r, ctx: ctx}
 	err := w.walk(fn)
+	for _, f := range w.release {
+		f()
+	}
 	w.stats.BytesIn = w.in.n.Load()
 	if w.out != nil {
 		w.stats.BytesOut = w.out.n
@@ -174,6 +177,8 @@ type walker struct {
 	last  string // normalised path of the last entry delivered
 	seq   int    // number of the entry being visited; readers check it
 	size  int64  // the source's size in bytes, -1 if unknown
+	// release gives pooled readers back when the walk ends.
+	release []func()
 }
 
 // smallSource is the size under which a stream is read with a small buffer
@@ -198,12 +203,45 @@ func knownSize(r io.Reader) int64 {
 // small reports whether the source is known to be smaller than smallSource.
 func (w *walker) small() bool { return w.size >= 0 && w.size < smallSource }
 
-func (w *walker) walk(fn WalkFunc) error {
-	bufSize := readBufferSize
-	if w.small() {
-		bufSize = 64 << 10
+// smallBufs and gzipReaders are reused by the walks of small sources, which
+// run in line and are done with them when they return (a large source's
+// inflating goroutine may outlive its walk, so its readers are not reused).
+var (
+	smallBufs   = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
+	gzipReaders sync.Pool
+)
+
+// gzipReader returns a gzip reader over br: a pooled one for a small
+// source, given back to the pool when the walk ends, a new one otherwise.
+func (w *walker) gzipReader(br *bufio.Reader) (*gzip.Reader, error) {
+	if !w.small() {
+		return gzip.NewReader(br)
 	}
-	br := bufio.NewReaderSize(w.in, bufSize)
+	if zr, ok := gzipReaders.Get().(*gzip.Reader); ok {
+		if err := zr.Reset(br); err != nil {
+			return nil, err
+		}
+		w.release = append(w.release, func() { gzipReaders.Put(zr) })
+		return zr, nil
+	}
+	zr, err := gzip.NewReader(br)
+	if err == nil {
+		w.release = append(w.release, func() { gzipReaders.Put(zr) })
+	}
+	return zr, err
+}
+
+func (w *walker) walk(fn WalkFunc) error {
+	var br *bufio.Reader
+	if w.small() {
+		// Read in line: the buffers go back to their pools when the walk
+		// returns, so a scan of thousands of small artifacts reuses them.
+		br = smallBufs.Get().(*bufio.Reader)
+		br.Reset(w.in)
+		defer func() { br.Reset(nil); smallBufs.Put(br) }()
+	} else {
+		br = bufio.NewReaderSize(w.in, readBufferSize)
+	}
 	magic, _ := br.Peek(2)
 	if len(magic) == 0 {
 		if w.in.failure() != nil {
@@ -214,7 +252,7 @@ func (w *walker) walk(fn WalkFunc) error {
 	var src io.Reader = br
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		w.stats.Format = "tar.gz"
-		zr, err := gzip.NewReader(br)
+		zr, err := w.gzipReader(br)
 		if err != nil {
 			if w.in.failure() != nil {
 				return w.readErr()

@@ -8,6 +8,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"sync"
 )
 
 // Kind is what a model file is, decided from its bytes.
@@ -438,7 +439,8 @@ func Scan(name string, r io.Reader, size int64, lim Limits) (*Report, error) {
 func ScanAs(kind Kind, name string, r io.Reader, size int64, lim Limits) (*Report, error) {
 	lim = lim.withDefaults()
 	cr := &countingReader{r: r}
-	br := bufio.NewReaderSize(cr, 64<<10)
+	br := getReader(cr)
+	defer putReader(br)
 	head, _ := br.Peek(SniffLen)
 	if kind == KindUnknown {
 		kind = Sniff(name, head)
@@ -480,4 +482,21 @@ func ScanAs(kind Kind, name string, r io.Reader, size int64, lim Limits) (*Repor
 		return rep, fmt.Errorf("failed to scan %q: %w", name, err)
 	}
 	return rep, nil
+}
+
+// readers are the 64 KiB buffered readers Scan reads through, reused across
+// calls: the rules scan every model file of every artifact of a batch scan.
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
+
+// getReader returns a pooled buffered reader over r.
+func getReader(r io.Reader) *bufio.Reader {
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(r)
+	return br
+}
+
+// putReader gives br back to the pool; the caller must not use it again.
+func putReader(br *bufio.Reader) {
+	br.Reset(nil)
+	readers.Put(br)
 }

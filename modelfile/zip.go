@@ -482,7 +482,8 @@ func wantMember(name string) bool {
 
 // scanMember scans one member's decompressed bytes: a pickle or an .npy.
 func scanMember(rep *Report, name string, r io.Reader, lim *Limits) (int64, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := getReader(r)
+	defer putReader(br)
 	if strings.HasSuffix(name, ".npy") {
 		err := scanNpy(rep, name, br, lim)
 		return 0, err
