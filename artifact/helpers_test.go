@@ -107,14 +107,6 @@ func octal(f []byte, v int64) {
 	copy(f, fmt.Sprintf("%0*o\x00", len(f)-1, v))
 }
 
-// pad rounds b up to whole blocks with zeros.
-func pad(b []byte) []byte {
-	if r := len(b) % blockSize; r != 0 {
-		b = append(b, make([]byte, blockSize-r)...)
-	}
-	return b
-}
-
 // got is what a walk saw.
 type got struct {
 	Entries []Entry

@@ -88,7 +88,7 @@ func Walk(r io.Reader, fn WalkFunc) error {
 // before the error were already passed to fn, and Stats counts them. An
 // error returned by fn stops the walk and is returned as is.
 func WalkLimited(r io.Reader, lim Limits, fn WalkFunc) (Stats, error) {
-	return walkStream(nil, r, lim, fn)
+	return walkStream(context.Background(), r, lim, fn)
 }
 
 // WalkSource walks src with lim: through its [Walker] if it has one (a
@@ -153,7 +153,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// walkStream is WalkLimited with an optional context (nil for none).
+// walkStream is WalkLimited with a context that stops the reading.
 func walkStream(ctx context.Context, r io.Reader, lim Limits, fn WalkFunc) (Stats, error) {
 	w := &walker{lim: lim.withDefaults(), size: knownSize(r)}
 	w.in = &sourceReader{r: r, ctx: ctx}

@@ -399,16 +399,18 @@ func selfName(s *scanner, m *sitter.Node) string {
 	if params == nil {
 		return ""
 	}
-	for _, p := range named(params) {
-		if p.Kind() == "identifier" {
-			return s.text(p)
-		}
-		if p.Kind() == "typed_parameter" {
-			if id := p.NamedChild(0); id != nil && id.Kind() == "identifier" {
-				return s.text(id)
-			}
-		}
+	ps := named(params)
+	if len(ps) == 0 {
 		return ""
+	}
+	p := ps[0]
+	if p.Kind() == "identifier" {
+		return s.text(p)
+	}
+	if p.Kind() == "typed_parameter" {
+		if id := p.NamedChild(0); id != nil && id.Kind() == "identifier" {
+			return s.text(id)
+		}
 	}
 	return ""
 }

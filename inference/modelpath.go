@@ -39,13 +39,6 @@ type pathVal struct {
 	line, col int
 }
 
-// literal returns the value of a string literal at n, moving a literal
-// under /opt/ml/model into the model directory.
-func literal(s string, n *sitter.Node) pathVal {
-	line, col := pos(n)
-	return normalize(pathVal{ok: true, s: s, line: line, col: col})
-}
-
 // normalize moves a plain value under /opt/ml/model into the model directory.
 //
 //	"/opt/ml/model"           -> dir + ""

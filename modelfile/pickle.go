@@ -415,11 +415,6 @@ func (w *walker) getMemo(at int64, k int64) error {
 
 func globalKey(module, name string) string { return module + "\x00" + name }
 
-func splitKey(s string) (string, string) {
-	m, n, _ := strings.Cut(s, "\x00")
-	return m, n
-}
-
 func (w *walker) addImport(module, name string, at int64, op string) {
 	w.res.imports = append(w.res.imports, Import{
 		Module: module, Name: name, Member: w.member, Offset: at, Op: op,

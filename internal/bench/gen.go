@@ -233,7 +233,7 @@ func (z torchZip) write(w io.Writer, dry bool) error {
 			Method:             zip.Store,
 			CompressedSize64:   uint64(len(body)),
 			UncompressedSize64: uint64(len(body)),
-			ModifiedDate:       1<<5 | 1, // 1980-01-01
+			Modified:           time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC),
 		}
 		if !dry {
 			fh.CRC32 = crc32.ChecksumIEEE(body)

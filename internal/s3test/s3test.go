@@ -260,8 +260,6 @@ func (s *Server) ReplaceBetweenReads(bucket, key string, body []byte) {
 
 func objectPath(bucket, key string) string { return "/" + bucket + "/" + key }
 
-type cutKey struct{}
-
 // ServeHTTP records the request, applies any fault and forwards it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
