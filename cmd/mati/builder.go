@@ -48,8 +48,8 @@ Example:
 			exitOK, exitFindings, exitUsage, exitNotInspected),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table or json", Category: catOutput},
-			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit with 1 on findings at or above `SEVERITY`: error, warning, info or never", Category: catOutput},
-			&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)", Category: catOutput},
+			failOnFlag(),
+			noColorFlag(),
 		},
 		Action: e.builder,
 	}

@@ -30,9 +30,9 @@ const (
 func (e *env) checkCommand() *cli.Command {
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table or json", Category: catOutput},
-		&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit with 1 on findings at or above `SEVERITY`: error, warning, info or never", Category: catOutput},
+		failOnFlag(),
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list every entry, directories included", Category: catOutput},
-		&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)", Category: catOutput},
+		noColorFlag(),
 	}
 	flags = append(flags, deploymentFlags()...)
 	flags = append(flags, modelFlags()...)
@@ -46,6 +46,16 @@ func (e *env) checkCommand() *cli.Command {
 		Flags:       flags,
 		Action:      e.check,
 	}
+}
+
+// failOnFlag is --fail-on, shared by the commands that judge.
+func failOnFlag() cli.Flag {
+	return &cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit with 1 on findings at or above `SEVERITY`: error, warning, info or never", Category: catOutput}
+}
+
+// noColorFlag is --no-color, shared by the commands that render tables.
+func noColorFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "no-color", Usage: "never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)", Category: catOutput}
 }
 
 // deploymentFlags are the flags that say how the model will be deployed.

@@ -55,8 +55,8 @@ func (e *env) scanCommand() *cli.Command {
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table, json, or jsonl (one artifact a line, written as each finishes)", Category: catOutput},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` instead of standard output", Category: catOutput},
-		&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit with 1 on findings at or above `SEVERITY`: error, warning, info or never", Category: catOutput},
-		&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)", Category: catOutput},
+		failOnFlag(),
+		noColorFlag(),
 		&cli.BoolFlag{Name: "no-progress", Usage: "never show the progress bar (it is shown on standard error only when that is a terminal)", Category: catOutput},
 		&cli.StringSliceFlag{Name: "include", Usage: "scan the keys matching `GLOB` (repeatable; default *.tar.gz, *.tgz and *.tar; a glob without / matches the file name, ** matches any folders)", Category: catScan},
 		&cli.StringSliceFlag{Name: "exclude", Usage: "skip the keys matching `GLOB` (repeatable)", Category: catScan},
