@@ -46,7 +46,7 @@ var ErrUnknownFramework = errors.New("unknown framework")
 // Error set and a non-nil error wrapping the cause; a corrupt or over-limit
 // archive is judged on what could be read, with a finding saying so.
 func Inspect(ctx context.Context, src artifact.Source, cfg Config) (Result, error) {
-	res := Result{Source: src.Name(), Framework: "unknown", Entries: []EntryView{}, Expected: []ExpectedFile{}, Handlers: []HandlerView{}, Findings: []Finding{}}
+	res := Result{Source: src.Name(), Framework: "unknown"}.WithEmptyLists()
 	if cfg.Framework != "" && lookupFramework(cfg.Framework) == nil {
 		err := fmt.Errorf("%w %q (want one of %s)", ErrUnknownFramework, cfg.Framework, strings.Join(FrameworkNames(), ", "))
 		res.Error = err.Error()
@@ -206,11 +206,7 @@ func judge(a *Archive) Result {
 		Framework:       a.Framework,
 		FrameworkReason: a.FrameworkReason,
 		Format:          a.Format,
-		Entries:         []EntryView{},
-		Expected:        []ExpectedFile{},
-		Handlers:        []HandlerView{},
-		Findings:        []Finding{},
-	}
+	}.WithEmptyLists()
 	for _, r := range All() {
 		if r.Check != nil {
 			res.Findings = append(res.Findings, r.Check(a)...)

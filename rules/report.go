@@ -38,6 +38,24 @@ type Result struct {
 	Error string `json:"error"`
 }
 
+// WithEmptyLists returns r with its nil lists made empty, so that the JSON
+// document has [] and never null, however the result was built or decoded.
+func (r Result) WithEmptyLists() Result {
+	r.Entries = orEmpty(r.Entries)
+	r.Expected = orEmpty(r.Expected)
+	r.Handlers = orEmpty(r.Handlers)
+	r.Findings = orEmpty(r.Findings)
+	return r
+}
+
+// orEmpty returns s, or an empty slice when s is nil.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
 // EntryView is one member as reported.
 type EntryView struct {
 	Path string `json:"path"`

@@ -117,7 +117,7 @@ func LoadCache(path, fingerprint string) (c *Cache, warning error) {
 		if e.Key.Ref == "" || e.Result.Source != e.Key.Ref {
 			return c, fmt.Errorf("the cache %q is corrupt, starting without it: an entry is not about its artifact", path)
 		}
-		emptyNotNil(&e.Result)
+		e.Result = e.Result.WithEmptyLists() // gob decodes empty lists as nil
 		c.old[e.Key.Ref] = e
 	}
 	c.loaded = true
@@ -242,21 +242,4 @@ func (c *Cache) Save() error {
 		return fmt.Errorf("failed to write the cache %q: %v", c.path, err)
 	}
 	return nil
-}
-
-// emptyNotNil gives back the empty lists gob decodes as nil, so a cached
-// result prints [] like a fresh one, never null.
-func emptyNotNil(r *rules.Result) {
-	if r.Entries == nil {
-		r.Entries = []rules.EntryView{}
-	}
-	if r.Expected == nil {
-		r.Expected = []rules.ExpectedFile{}
-	}
-	if r.Handlers == nil {
-		r.Handlers = []rules.HandlerView{}
-	}
-	if r.Findings == nil {
-		r.Findings = []rules.Finding{}
-	}
 }

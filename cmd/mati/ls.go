@@ -72,7 +72,7 @@ func (e *env) ls(c *cli.Context) error {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
-		err = enc.Encode(lsJSON{Source: res.Source, Framework: res.Framework, Format: res.Format, Entries: orEmpty(res.Entries)})
+		err = enc.Encode(lsJSON{Source: res.Source, Framework: res.Framework, Format: res.Format, Entries: res.WithEmptyLists().Entries})
 	} else {
 		err = renderListing(e.stdout, res.Entries)
 	}

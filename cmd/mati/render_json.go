@@ -70,20 +70,8 @@ func withEmptyLists(r rules.Report) rules.Report {
 	}
 	arts := make([]rules.Result, len(r.Artifacts))
 	for i, a := range r.Artifacts {
-		a.Entries = orEmpty(a.Entries)
-		a.Expected = orEmpty(a.Expected)
-		a.Handlers = orEmpty(a.Handlers)
-		a.Findings = orEmpty(a.Findings)
-		arts[i] = a
+		arts[i] = a.WithEmptyLists()
 	}
 	r.Artifacts = arts
 	return r
-}
-
-// orEmpty returns s, or an empty slice when s is nil.
-func orEmpty[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }

@@ -81,7 +81,7 @@ func renderScanJSON(w io.Writer, r scanReport) error {
 		r.Artifacts = []scanArtifact{}
 	}
 	for i := range r.Artifacts {
-		r.Artifacts[i].Result = emptyLists(r.Artifacts[i].Result)
+		r.Artifacts[i].Result = r.Artifacts[i].Result.WithEmptyLists()
 	}
 	// Compact: a bucket's report can hold thousands of artifacts, and
 	// indenting costs as much as encoding (jq . indents it for reading).
@@ -96,7 +96,7 @@ func renderScanJSON(w io.Writer, r scanReport) error {
 // renderScanLine writes one artifact as one line of JSON (JSON Lines), in
 // one Write call.
 func renderScanLine(w io.Writer, a scanArtifact) error {
-	a.Result = emptyLists(a.Result)
+	a.Result = a.Result.WithEmptyLists()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -105,11 +105,6 @@ func renderScanLine(w io.Writer, a scanArtifact) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
-}
-
-// emptyLists returns a with nil lists made empty.
-func emptyLists(a rules.Result) rules.Result {
-	return withEmptyLists(rules.Report{Artifacts: []rules.Result{a}}).Artifacts[0]
 }
 
 // renderScanTable writes the scan as tables: one row per artifact (source,
