@@ -52,6 +52,9 @@ type Archive struct {
 	fw *Framework
 	// roles are the roles of Entries, index for index.
 	roles []Role
+	// files and fileSet list the safe regular files (see indexFiles).
+	files   []string
+	fileSet map[string]bool
 	// Models holds what the model-file scan found in each member that is a
 	// model format (by normalised path; the last one wins for duplicates).
 	Models map[string]*modelfile.Report

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"path"
 	"strings"
-
-	"github.com/mati-dev/mati/artifact"
 )
 
 var modelFileMissing = Meta{
@@ -128,15 +126,11 @@ func (a *Archive) torchCandidates() []string {
 	return out
 }
 
-// regularFiles returns the safe paths of the regular files, in order.
+// regularFiles returns the safe paths of the regular files, in order
+// (duplicates included). The caller must not modify the slice.
 func (a *Archive) regularFiles() []string {
-	var out []string
-	for _, e := range a.Entries {
-		if e.Type == artifact.TypeFile && e.Unsafe == "" && e.Path != "" {
-			out = append(out, e.Path)
-		}
-	}
-	return out
+	a.indexFiles()
+	return a.files
 }
 
 // scriptMode reports whether the container imports an inference script:

@@ -235,12 +235,24 @@ func judge(a *Archive) Result {
 
 // hasFile reports whether the archive holds a regular file at p.
 func (a *Archive) hasFile(p string) bool {
+	a.indexFiles()
+	return a.fileSet[p]
+}
+
+// indexFiles lists the safe regular files once, for hasFile and
+// regularFiles, which the checks call many times. Entries must not change
+// after the first call.
+func (a *Archive) indexFiles() {
+	if a.fileSet != nil {
+		return
+	}
+	a.fileSet = map[string]bool{}
 	for _, e := range a.Entries {
-		if e.Path == p && e.Type == artifact.TypeFile && e.Unsafe == "" {
-			return true
+		if e.Type == artifact.TypeFile && e.Unsafe == "" && e.Path != "" {
+			a.files = append(a.files, e.Path)
+			a.fileSet[e.Path] = true
 		}
 	}
-	return false
 }
 
 // expect records a file the container looks for that is missing.
