@@ -15,26 +15,6 @@ import (
 	"github.com/mati-dev/mati/internal/s3test"
 )
 
-// sklearnFiles is a scikit-learn model that gives no finding.
-var sklearnFiles = map[string]string{
-	"model.joblib":          "x\n",
-	"code/requirements.txt": "scikit-learn==1.2.1\n",
-	"code/inference.py": `import joblib
-
-def model_fn(model_dir):
-    return joblib.load(model_dir + "/model.joblib")
-
-def input_fn(data, content_type):
-    return data
-
-def predict_fn(data, model):
-    return model.predict(data)
-
-def output_fn(prediction, accept):
-    return prediction
-`,
-}
-
 // tarGz packs files, in sorted order, as a gzip-compressed tar.
 func tarGz(t *testing.T, files map[string]string) []byte {
 	t.Helper()

@@ -17,15 +17,15 @@ import (
 // generated fixture with the real engine: whatever the input, mati exits
 // with 0, 1 or 3, prints exactly one JSON document, prefixes every stderr
 // line with "mati: ", and exits with 3 exactly when an artifact could not be
-// inspected. It is skipped until the fixtures are generated.
+// inspected.
 func TestFixtures(t *testing.T) {
 	dir := fixturesDir(t)
 	ents, err := os.ReadDir(dir)
-	if os.IsNotExist(err) {
-		t.Skipf("no fixtures in %s (run go generate ./fixtures)", dir)
-	}
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v (run go generate ./fixtures)", err)
+	}
+	if len(ents) < 100 {
+		t.Fatalf("only %d fixtures in %s (run go generate ./fixtures)", len(ents), dir)
 	}
 	for _, de := range ents {
 		name := de.Name()

@@ -279,15 +279,11 @@ func TestNewSageMakerClientNoRegion(t *testing.T) {
 	}
 }
 
-// writeSklearnModel writes a scikit-learn model folder that gives no
-// finding and returns its path.
-func writeSklearnModel(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "model")
-	files := map[string]string{
-		"model.joblib":          "x\n",
-		"code/requirements.txt": "scikit-learn==1.2.1\n",
-		"code/inference.py": `import joblib
+// sklearnFiles is a scikit-learn model that gives no finding.
+var sklearnFiles = map[string]string{
+	"model.joblib":          "x\n",
+	"code/requirements.txt": "scikit-learn==1.2.1\n",
+	"code/inference.py": `import joblib
 
 def model_fn(model_dir):
     return joblib.load(model_dir + "/model.joblib")
@@ -301,8 +297,14 @@ def predict_fn(data, model):
 def output_fn(prediction, accept):
     return prediction
 `,
-	}
-	for name, body := range files {
+}
+
+// writeSklearnModel writes a scikit-learn model folder that gives no
+// finding and returns its path.
+func writeSklearnModel(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "model")
+	for name, body := range sklearnFiles {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)

@@ -4,11 +4,12 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/mati-dev/mati/fixtures"
 )
 
 func TestMain(m *testing.M) {
@@ -78,13 +79,8 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// fixturesDir returns the absolute path of the generated fixtures
-// (fixtures/testdata at the module root).
+// fixturesDir returns the absolute path of the generated fixtures.
 func fixturesDir(t *testing.T) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "fixtures", "testdata"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return fixtures.TestdataDir()
 }
