@@ -36,8 +36,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-
-	"github.com/klauspost/compress/gzip"
 )
 
 const (
@@ -203,32 +201,38 @@ func knownSize(r io.Reader) int64 {
 // small reports whether the source is known to be smaller than smallSource.
 func (w *walker) small() bool { return w.size >= 0 && w.size < smallSource }
 
-// smallBufs and gzipReaders are reused by the walks of small sources, which
-// run in line and are done with them when they return (a large source's
-// inflating goroutine may outlive its walk, so its readers are not reused).
+// smallBufs and the gzip streams are reused by the walks of small sources,
+// which run in line and are done with them when they return (a large
+// source's inflating goroutine may outlive its walk, so its streams are not
+// reused).
 var (
 	smallBufs   = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
-	gzipReaders sync.Pool
+	goStreams   sync.Pool
+	isalStreams sync.Pool
 )
 
-// gzipReader returns a gzip reader over br: a pooled one for a small
-// source, given back to the pool when the walk ends, a new one otherwise.
-func (w *walker) gzipReader(br *bufio.Reader) (*gzip.Reader, error) {
-	if !w.small() {
-		return gzip.NewReader(br)
+// gzipStream returns a gzip stream over br from the process's decoder: a
+// pooled one for a small source, given back to the pool when the walk
+// ends, a new one otherwise. The error is the first header's.
+func (w *walker) gzipStream(br *bufio.Reader) (gzipStream, error) {
+	pool, fresh := &goStreams, func() (gzipStream, error) { return &goStream{}, nil }
+	if decoder().isal {
+		pool, fresh = &isalStreams, func() (gzipStream, error) { return newISALStream() }
 	}
-	if zr, ok := gzipReaders.Get().(*gzip.Reader); ok {
-		if err := zr.Reset(br); err != nil {
-			return nil, err
+	var z gzipStream
+	if w.small() {
+		z, _ = pool.Get().(gzipStream)
+	}
+	if z == nil {
+		var err error
+		if z, err = fresh(); err != nil {
+			z = &goStream{} // ISA-L could not allocate its state
 		}
-		w.release = append(w.release, func() { gzipReaders.Put(zr) })
-		return zr, nil
 	}
-	zr, err := gzip.NewReader(br)
-	if err == nil {
-		w.release = append(w.release, func() { gzipReaders.Put(zr) })
+	if w.small() {
+		w.release = append(w.release, func() { pool.Put(z) })
 	}
-	return zr, err
+	return z, z.Reset(br)
 }
 
 func (w *walker) walk(fn WalkFunc) error {
@@ -252,7 +256,7 @@ func (w *walker) walk(fn WalkFunc) error {
 	var src io.Reader = br
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		w.stats.Format = "tar.gz"
-		zr, err := w.gzipReader(br)
+		zr, err := w.gzipStream(br)
 		if err != nil {
 			if w.in.failure() != nil {
 				return w.readErr()
