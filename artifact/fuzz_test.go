@@ -11,17 +11,24 @@ import (
 	"testing"
 )
 
-func FuzzWalk(f *testing.F) {
-	seeds := [][]byte{
-		nil,
-		[]byte("not an archive"),
-		buildTar(f, member{name: "./", typ: tar.TypeDir}, member{name: "./code/inference.py", body: "def model_fn(d): pass\n"}),
-		buildTar(f, member{name: "../x", body: "x"}, member{name: "/abs", typ: tar.TypeSymlink, link: "/etc"}, member{name: "f", typ: tar.TypeFifo}),
-		buildTar(f, member{name: strings.Repeat("long/", 40) + "name", body: "p", format: tar.FormatPAX}),
-		bytes.Join([][]byte{tarBytes(f, false, member{name: "a", body: "a"}), make([]byte, blockSize), buildTar(f, member{name: "b"})}, nil),
+// fuzzSeeds returns the hand-made seeds of the fuzz targets, by name.
+func fuzzSeeds(t testing.TB) map[string][]byte {
+	t.Helper()
+	seeds := map[string][]byte{
+		"empty":          nil,
+		"text":           []byte("not an archive"),
+		"tar":            buildTar(t, member{name: "./", typ: tar.TypeDir}, member{name: "./code/inference.py", body: "def model_fn(d): pass\n"}),
+		"hostile tar":    buildTar(t, member{name: "../x", body: "x"}, member{name: "/abs", typ: tar.TypeSymlink, link: "/etc"}, member{name: "f", typ: tar.TypeFifo}),
+		"pax":            buildTar(t, member{name: strings.Repeat("long/", 40) + "name", body: "p", format: tar.FormatPAX}),
+		"hidden members": bytes.Join([][]byte{tarBytes(t, false, member{name: "a", body: "a"}), make([]byte, blockSize), buildTar(t, member{name: "b"})}, nil),
 	}
-	seeds = append(seeds, gz(f, seeds[2]), gz(f, seeds[3])[:40])
-	for _, s := range seeds {
+	seeds["tar.gz"] = gz(t, seeds["tar"])
+	seeds["truncated tar.gz"] = gz(t, seeds["hostile tar"])[:40]
+	return seeds
+}
+
+func FuzzWalk(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
 		f.Add(s)
 	}
 	files, _ := filepath.Glob(filepath.Join("..", "fixtures", "testdata", "*"))

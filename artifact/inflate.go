@@ -21,6 +21,7 @@ package artifact
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -235,21 +236,42 @@ func (g *goStream) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// isalOutSize is the buffer an isalStream inflates into when a read is
-// smaller than it. It is more than inflate_state's tmp_out_buffer, so that
-// ISA-L always hands over everything it inflated before an error.
+// isalOutSize is the least room an isalStream inflates into. It is more
+// than inflate_state's tmp_out_buffer, so that ISA-L always hands over
+// everything it inflated before an error.
 const isalOutSize = 128 << 10
+
+// A member's first replayLimit compressed bytes are kept, and its last
+// holdBack inflated bytes held back, while the member is no longer than
+// that. When ISA-L then finds the deflate data damaged or cut short, the
+// member is inflated again with klauspost's decoder from its start, and
+// that decoder's bytes and error are what the reader gives from there on:
+// the two decoders stop at slightly different points inside a damaged
+// stream (klauspost's reads a few bits ahead), and this makes them agree.
+// Past replayLimit, ISA-L's own stopping point stands.
+const (
+	replayLimit = smallSource
+	holdBack    = 4 << 10
+)
 
 // isalStream reads gzip with ISA-L. It reads its input from the bufio
 // buffer in place (Peek and Discard), so the source is read in the same
 // pieces as with the Go decoder.
 type isalStream struct {
-	br   *bufio.Reader
-	st   *isalState
-	out  []byte
-	pend []byte // inflated, not yet read
-	end  bool   // the member's trailer was read and correct
-	err  error
+	br *bufio.Reader
+	st *isalState
+	// buf[lo:rel] is inflated and not yet read; buf[rel:hi] is held back.
+	buf         []byte
+	lo, rel, hi int
+	end         bool  // the member's trailer was read and correct
+	err         error // returned once buf is read
+	// replay holds the member's compressed bytes, header included, while
+	// replaying is on; given counts the member's bytes read from buf.
+	replay    []byte
+	replaying bool
+	given     int64
+	// fallback is klauspost's reader, once a replay took over.
+	fallback *goStream
 }
 
 // newISALStream returns a stream with its own state, freed when the stream
@@ -259,15 +281,24 @@ func newISALStream() (*isalStream, error) {
 	if err != nil {
 		return nil, err
 	}
-	z := &isalStream{st: st, out: make([]byte, isalOutSize)}
+	z := &isalStream{st: st, buf: make([]byte, isalOutSize+holdBack)}
 	runtime.AddCleanup(z, func(s *isalState) { s.free() }, st)
 	return z, nil
 }
 
 func (z *isalStream) Reset(br *bufio.Reader) error {
-	z.br, z.pend, z.end, z.err = br, nil, false, nil
-	if err := readGzipHeader(br); err != nil {
+	z.br, z.lo, z.rel, z.hi, z.end, z.err, z.fallback = br, 0, 0, 0, false, nil, nil
+	if err := z.member(); err != nil {
 		z.err = err
+		return err
+	}
+	return nil
+}
+
+// member reads the next member's header and starts inflating its data.
+func (z *isalStream) member() error {
+	z.replay, z.replaying, z.given = z.replay[:0], true, 0
+	if err := readGzipHeader(z.br, &z.replay); err != nil {
 		return err
 	}
 	z.st.reset()
@@ -275,63 +306,113 @@ func (z *isalStream) Reset(br *bufio.Reader) error {
 }
 
 func (z *isalStream) Read(p []byte) (int, error) {
-	if len(z.pend) > 0 {
-		n := copy(p, z.pend)
-		z.pend = z.pend[n:]
-		return n, nil
-	}
-	if z.err != nil {
-		return 0, z.err
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
 	for {
-		if z.end {
-			// The next member, if any, as klauspost's reader does.
-			z.end = false
-			if err := readGzipHeader(z.br); err != nil {
-				z.err = err
-				return 0, err
-			}
-			z.st.reset()
-		}
-		dst, direct := z.out, len(p) >= len(z.out)
-		if direct {
-			dst = p
-		}
-		in, _ := z.br.Peek(z.br.Buffered())
-		consumed, produced, finished, ret := z.st.step(in, dst)
-		if _, err := z.br.Discard(consumed); err != nil {
-			z.err = err
-		}
-		switch {
-		case ret == isalIncorrectChecksum:
-			z.err = gzip.ErrChecksum
-		case ret < 0:
-			z.err = errInvalidDeflate
-		case finished:
-			z.end = true
-		case consumed == 0 && produced == 0 && len(in) > 0:
-			z.err = errors.New("ISA-L inflate made no progress")
-		case consumed == 0 && produced == 0:
-			// ISA-L has used all its input: read more.
-			if _, err := z.br.Peek(1); err != nil {
-				z.err = noEOF(err)
-			}
-		}
-		if produced > 0 {
-			if direct {
-				return produced, nil
-			}
-			n := copy(p, dst[:produced])
-			z.pend = dst[n:produced]
+		if z.lo < z.rel {
+			n := copy(p, z.buf[z.lo:z.rel])
+			z.lo += n
+			z.given += int64(n)
 			return n, nil
 		}
 		if z.err != nil {
 			return 0, z.err
 		}
+		if z.fallback != nil {
+			return z.fallback.Read(p)
+		}
+		if len(p) == 0 {
+			return 0, nil
+		}
+		if z.end {
+			// The next member, if any, as klauspost's reader does.
+			z.end = false
+			if err := z.member(); err != nil {
+				z.err = err
+				return 0, err
+			}
+		}
+		// Move the held-back bytes to the front.
+		z.hi = copy(z.buf, z.buf[z.rel:z.hi])
+		z.lo, z.rel = 0, 0
+		if n, done := z.inflate(p); done {
+			return n, nil
+		}
 	}
+}
+
+// inflate runs ISA-L once. Straight into p (done, with n bytes) when p is
+// large and nothing is held back; otherwise into buf, making bytes
+// readable or setting z.err.
+func (z *isalStream) inflate(p []byte) (n int, done bool) {
+	dst, direct := z.buf[z.hi:], z.hi == 0 && !z.replaying && len(p) >= isalOutSize
+	if direct {
+		dst = p
+	}
+	in, _ := z.br.Peek(z.br.Buffered())
+	consumed, produced, finished, ret := z.st.step(in, dst)
+	if z.replaying {
+		if len(z.replay)+consumed > replayLimit {
+			z.replay, z.replaying = nil, false
+		} else {
+			z.replay = append(z.replay, in[:consumed]...)
+		}
+	}
+	if _, err := z.br.Discard(consumed); err != nil {
+		z.err = err
+	}
+	var damaged error
+	switch {
+	case ret == isalIncorrectChecksum:
+		z.err = gzip.ErrChecksum
+	case ret < 0:
+		damaged = errInvalidDeflate
+	case finished:
+		z.end = true
+	case consumed == 0 && produced == 0 && len(in) > 0:
+		z.err = errors.New("ISA-L inflate made no progress")
+	case consumed == 0 && produced == 0:
+		// ISA-L has used all its input: read more.
+		if _, err := z.br.Peek(1); err != nil {
+			damaged = noEOF(err)
+		}
+	}
+	if damaged != nil && z.replaying && z.replayWithGo() {
+		return 0, false
+	}
+	if damaged != nil {
+		z.err = damaged
+	}
+	if direct {
+		z.given += int64(produced)
+		return produced, produced > 0
+	}
+	z.hi += produced
+	z.rel = z.hi
+	if z.replaying && !z.end && z.err == nil {
+		z.rel = max(0, z.hi-holdBack)
+	}
+	return 0, false
+}
+
+// replayWithGo inflates the member again from its start with klauspost's
+// decoder, skips the bytes already read and makes that decoder the source
+// of the rest. It reports whether z.err or z.fallback is now set.
+func (z *isalStream) replayWithGo() bool {
+	g := &goStream{}
+	src := io.MultiReader(bytes.NewReader(z.replay), z.br)
+	z.replay, z.replaying = nil, false
+	z.lo, z.rel, z.hi = 0, 0, 0
+	if err := g.Reset(bufio.NewReader(src)); err != nil {
+		z.err = err
+		return true
+	}
+	if _, err := io.CopyN(io.Discard, g, z.given); err != nil {
+		// klauspost's decoder stops before the bytes ISA-L gave: keep
+		// its error, after them.
+		z.err = err
+		return true
+	}
+	z.fallback = g
+	return true
 }
 
 // noEOF turns io.EOF into io.ErrUnexpectedEOF: the input ended inside a
@@ -359,9 +440,12 @@ const (
 // it ends inside the header, gzip.ErrHeader for a header that is not
 // gzip with deflate, a name or comment over 511 bytes, a wrong header CRC
 // or a reserved flag.
-func readGzipHeader(br *bufio.Reader) error {
+// The bytes read are appended to *rec.
+func readGzipHeader(br *bufio.Reader, rec *[]byte) error {
 	var b [10]byte
-	if _, err := io.ReadFull(br, b[:]); err != nil {
+	n, err := io.ReadFull(br, b[:])
+	*rec = append(*rec, b[:n]...)
+	if err != nil {
 		return err
 	}
 	if b[0] != 0x1f || b[1] != 0x8b || b[2] != 8 {
@@ -370,13 +454,16 @@ func readGzipHeader(br *bufio.Reader) error {
 	flg := b[3]
 	digest := crc32.ChecksumIEEE(b[:])
 	if flg&gzipFlagExtra != 0 {
-		if _, err := io.ReadFull(br, b[:2]); err != nil {
+		n, err := io.ReadFull(br, b[:2])
+		*rec = append(*rec, b[:n]...)
+		if err != nil {
 			return noEOF(err)
 		}
 		digest = crc32.Update(digest, crc32.IEEETable, b[:2])
 		for n := int(b[0]) | int(b[1])<<8; n > 0; {
 			chunk, err := br.Peek(min(n, br.Size()))
 			digest = crc32.Update(digest, crc32.IEEETable, chunk)
+			*rec = append(*rec, chunk...)
 			br.Discard(len(chunk))
 			n -= len(chunk)
 			if err != nil && n > 0 {
@@ -396,6 +483,7 @@ func readGzipHeader(br *bufio.Reader) error {
 			if err != nil {
 				return noEOF(err)
 			}
+			*rec = append(*rec, c)
 			b[0] = c
 			digest = crc32.Update(digest, crc32.IEEETable, b[:1])
 			if c == 0 {
@@ -404,7 +492,9 @@ func readGzipHeader(br *bufio.Reader) error {
 		}
 	}
 	if flg&gzipFlagHCRC != 0 {
-		if _, err := io.ReadFull(br, b[:2]); err != nil {
+		n, err := io.ReadFull(br, b[:2])
+		*rec = append(*rec, b[:n]...)
+		if err != nil {
 			return noEOF(err)
 		}
 		if uint16(b[0])|uint16(b[1])<<8 != uint16(digest) {

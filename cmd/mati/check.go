@@ -136,6 +136,9 @@ func (e *env) check(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if opts.verbose {
+		e.noteDecoder()
+	}
 	var report rules.Report
 	var containers []*containerView
 	if fromModel {

@@ -5,6 +5,8 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/mati-dev/mati/artifact"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3". When
@@ -45,12 +47,19 @@ func buildVersion() string {
 	return "dev"
 }
 
-// printVersion writes e.g. "mati v1.2.3 (go1.26.8 linux/amd64)" to w.
+// printVersion writes e.g. "mati v1.2.3 (go1.26.8 linux/amd64)" and the
+// gzip decoder, "inflate: isal 2.30 (libisal.so.2)", to w.
 func (e *env) printVersion(w io.Writer) error {
 	v := e.version
 	if v == "" {
 		v = buildVersion()
 	}
-	_, err := fmt.Fprintf(w, "mati %s (%s %s/%s)\n", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	_, err := fmt.Fprintf(w, "mati %s (%s %s/%s)\ninflate: %s\n", v, runtime.Version(), runtime.GOOS, runtime.GOARCH, artifact.GzipDecoder())
 	return err
+}
+
+// noteDecoder writes the gzip decoder to stderr, for -v: "mati: inflate:
+// go (libisal.so.2 not found)".
+func (e *env) noteDecoder() {
+	fmt.Fprintf(e.stderr, "mati: inflate: %s\n", artifact.GzipDecoder())
 }
