@@ -33,10 +33,33 @@ $(VERSITYGW):
 .PHONY: tools
 tools: $(VERSITYGW) ## install the tools the tests need into bin/
 
+# ISA-L, the faster gzip decoder mati loads when it is installed: Debian's
+# libisal-dev (libisal.so.2) for the tests, isal (igzip) for the bench.
+ISAL_PKGS := libisal-dev isal
+HAVE_ISAL := { /sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null; } | grep -q 'libisal\.so\.2 '
+
+.PHONY: isal
+isal: ## install ISA-L (libisal-dev, isal) where apt-get is available
+	@if dpkg -s $(ISAL_PKGS) >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing $(ISAL_PKGS) (ISA-L, the faster gzip decoder)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq $(ISAL_PKGS) >/dev/null 2>&1 || \
+	  { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $(ISAL_PKGS) >/dev/null 2>&1; } || \
+	  echo "make: could not install $(ISAL_PKGS) with apt-get"; \
+	else echo "make: no apt-get as root here: ISA-L ($(ISAL_PKGS)) not installed"; fi
+
 .PHONY: test
-test: tools ## run every test, the S3 integration tests included
+test: tools isal ## run every test, the S3 integration tests included, with both gzip decoders
 	$(GO) vet ./...
-	$(GO) test -race -tags integration -timeout 30m ./...
+	@if $(HAVE_ISAL); then \
+	  echo "make: every test with ISA-L (MATI_INFLATE=isal), then artifact and rules with the Go decoder (MATI_INFLATE=go)"; \
+	  MATI_INFLATE=isal $(GO) test -race -tags integration -timeout 30m ./... && \
+	  MATI_INFLATE=go $(GO) test -race -timeout 30m ./artifact ./rules; \
+	else \
+	  echo "make: libisal.so.2 not found: the tests run the Go decoder only"; \
+	  MATI_INFLATE=go $(GO) test -race -tags integration -timeout 30m ./...; \
+	fi
 
 .PHONY: lint
 lint: ## gofmt, go vet, staticcheck and govulncheck
@@ -74,7 +97,7 @@ docs: build ## regenerate docs/rules.md
 	$(BIN)/mati rules --format markdown > docs/rules.md
 
 .PHONY: bench
-bench: build tools ## run the benchmarks and print their ratios
+bench: build tools isal ## run the benchmarks and print their ratios
 	$(GO) run ./internal/bench
 
 .PHONY: cov

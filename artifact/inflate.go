@@ -84,10 +84,13 @@ type decoderChoice struct {
 // decoder returns the process's choice; tests replace it.
 var decoder = sync.OnceValue(func() decoderChoice { return chooseDecoder(os.Getenv("MATI_INFLATE")) })
 
+// isalOpen loads the library once.
+var isalOpen = sync.OnceValues(openISAL)
+
 // isalLoad loads ISA-L once and says which version it is, or why it
 // cannot be used at all.
 var isalLoad = sync.OnceValues(func() (isalVersion, error) {
-	v, err := openISAL()
+	v, err := isalOpen()
 	if err != nil {
 		return v, err
 	}
@@ -356,9 +359,8 @@ func (z *isalStream) inflate(p []byte) (n int, done bool) {
 			z.replay = append(z.replay, in[:consumed]...)
 		}
 	}
-	if _, err := z.br.Discard(consumed); err != nil {
-		z.err = err
-	}
+	consumed = min(consumed, len(in))
+	z.br.Discard(consumed) // never fails: the bytes are buffered
 	var damaged error
 	switch {
 	case ret == isalIncorrectChecksum:

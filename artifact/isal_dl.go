@@ -158,7 +158,9 @@ static int mati_isal_step(struct mati_inflate_state *s, uint8_t *in, uint32_t in
 	s->next_out = out;
 	s->avail_out = out_len;
 	int ret = mati_isal_inflate(s);
-	*consumed = in_len - s->avail_in;
+	// On damaged data ISA-L may leave avail_in past the input it was given:
+	// count no more than all of it.
+	*consumed = s->avail_in <= in_len ? in_len - s->avail_in : in_len;
 	*produced = out_len - s->avail_out;
 	*finished = ret == 0 && s->block_state == MATI_ISAL_BLOCK_FINISH;
 	s->next_in = NULL;
@@ -241,6 +243,9 @@ type isalState struct {
 
 // newISALState allocates a state; free releases it.
 func newISALState() (*isalState, error) {
+	if _, err := isalOpen(); err != nil {
+		return nil, err
+	}
 	p := C.mati_isal_new()
 	if p == nil {
 		return nil, errors.New("failed to allocate the ISA-L inflate state")

@@ -38,6 +38,8 @@ type command struct {
 type result struct {
 	// wall is the shortest wall time of the samples.
 	wall time.Duration
+	// cpu is the least CPU time (user plus system) of the samples.
+	cpu time.Duration
 	// rss is the largest peak resident set size of the samples, in bytes.
 	rss int64
 	// err is set when a sample failed; the other fields are then unset.
@@ -61,15 +63,18 @@ func measure(ctx context.Context, runs int, cmds ...*command) []result {
 				res[j].err = err
 				continue
 			}
-			wall, rss, err := c.once(ctx)
+			wall, rss, cpu, err := c.once(ctx)
 			if err != nil {
 				res[j] = result{err: err}
 				logf("  %s: failed: %v", c.label, err)
 				continue
 			}
-			logf("  %s: run %d/%d: %.3fs, %s", c.label, i+1, runs, wall.Seconds(), mib(rss))
+			logf("  %s: run %d/%d: %.3fs, %.3fs CPU, %s", c.label, i+1, runs, wall.Seconds(), cpu.Seconds(), mib(rss))
 			if res[j].wall == 0 || wall < res[j].wall {
 				res[j].wall = wall
+			}
+			if res[j].cpu == 0 || cpu < res[j].cpu {
+				res[j].cpu = cpu
 			}
 			res[j].rss = max(res[j].rss, rss)
 		}
@@ -77,13 +82,13 @@ func measure(ctx context.Context, runs int, cmds ...*command) []result {
 	return res
 }
 
-// once runs c through the launcher (see launch) and returns its wall time
-// and peak RSS in bytes. Its stdout is discarded; its stderr is kept for
-// the error.
-func (c *command) once(ctx context.Context) (time.Duration, int64, error) {
+// once runs c through the launcher (see launch) and returns its wall time,
+// peak RSS in bytes and CPU time. Its stdout is discarded; its stderr is
+// kept for the error.
+func (c *command) once(ctx context.Context) (time.Duration, int64, time.Duration, error) {
 	if c.before != nil {
 		if err := c.before(); err != nil {
-			return 0, 0, fmt.Errorf("failed to prepare: %w", err)
+			return 0, 0, 0, fmt.Errorf("failed to prepare: %w", err)
 		}
 	}
 	out := c.stdout
@@ -97,30 +102,30 @@ func (c *command) once(ctx context.Context) (time.Duration, int64, error) {
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	err := cmd.Run()
-	var wallNS, rssKiB, floorKiB int64
+	var wallNS, rssKiB, floorKiB, cpuNS int64
 	var code int
 	if err == nil {
-		_, err = fmt.Sscan(stdout.String(), &wallNS, &rssKiB, &code, &floorKiB)
+		_, err = fmt.Sscan(stdout.String(), &wallNS, &rssKiB, &code, &floorKiB, &cpuNS)
 	}
 	if err != nil {
-		return 0, 0, fmt.Errorf("failed to run %s: %w%s", c.path, err, stderrTail(&stderr))
+		return 0, 0, 0, fmt.Errorf("failed to run %s: %w%s", c.path, err, stderrTail(&stderr))
 	}
 	rssFloor.Store(max(rssFloor.Load(), floorKiB<<10))
 	if !slices.Contains(c.okExit, code) && !(c.okExit == nil && code == 0) {
-		return 0, 0, fmt.Errorf("%s %s: exit status %d%s", c.path, strings.Join(c.args, " "), code, stderrTail(&stderr))
+		return 0, 0, 0, fmt.Errorf("%s %s: exit status %d%s", c.path, strings.Join(c.args, " "), code, stderrTail(&stderr))
 	}
 	if len(c.want) > 0 {
 		b, err := os.ReadFile(out)
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		for _, w := range c.want {
 			if !bytes.Contains(b, []byte(w)) {
-				return 0, 0, fmt.Errorf("%s %s: the output lacks %q", c.path, strings.Join(c.args, " "), w)
+				return 0, 0, 0, fmt.Errorf("%s %s: the output lacks %q", c.path, strings.Join(c.args, " "), w)
 			}
 		}
 	}
-	return time.Duration(wallNS), rssKiB << 10, nil
+	return time.Duration(wallNS), rssKiB << 10, time.Duration(cpuNS), nil
 }
 
 // stderrTail returns the end of a command's stderr, indented on its own
@@ -141,7 +146,8 @@ var selfPath string
 var rssFloor atomic.Int64
 
 // launch runs path with args, stdout to the file out and stderr passed
-// on, and prints "WALL_NS MAXRSS_KIB EXIT_CODE FLOOR_KIB" on stdout.
+// on, and prints "WALL_NS MAXRSS_KIB EXIT_CODE FLOOR_KIB CPU_NS" on stdout
+// (CPU_NS is user plus system time).
 //
 // The benchmark's own process grows to tens of MiB while it generates
 // artifacts, and a child's ru_maxrss starts at the RSS of the process it
@@ -170,7 +176,8 @@ func launch(out, path string, args []string) error {
 	if !ok {
 		return errors.New("no resource usage for the child")
 	}
-	_, err = fmt.Printf("%d %d %d %d\n", wall.Nanoseconds(), ru.Maxrss, cmd.ProcessState.ExitCode(), floor)
+	cpu := time.Duration(syscall.TimevalToNsec(ru.Utime) + syscall.TimevalToNsec(ru.Stime))
+	_, err = fmt.Printf("%d %d %d %d %d\n", wall.Nanoseconds(), ru.Maxrss, cmd.ProcessState.ExitCode(), floor, cpu.Nanoseconds())
 	return err
 }
 

@@ -60,6 +60,16 @@ func (r *report) ratio(section, name string, num, den result, target string, pas
 	r.add(section, name, fmt.Sprintf("%.3f (%s / %s)", q, secs(num.wall), secs(den.wall)), target, verdict(q, pass))
 }
 
+// cpuRatio records num's CPU time over den's.
+func (r *report) cpuRatio(section, name string, num, den result, target string, pass func(float64) bool) {
+	if !num.ok() || !den.ok() || den.cpu <= 0 {
+		r.add(section, name, "-", target, statusError)
+		return
+	}
+	q := num.cpu.Seconds() / den.cpu.Seconds()
+	r.add(section, name, fmt.Sprintf("%.3f (%s / %s CPU)", q, secs(num.cpu), secs(den.cpu)), target, verdict(q, pass))
+}
+
 // rate records items per second for n items done in res's wall time.
 func (r *report) rate(section, name string, n int, res result) {
 	if !res.ok() {
@@ -134,6 +144,9 @@ func printMachine(ctx context.Context, w io.Writer, mati string) {
 	fmt.Fprintf(w, "machine: %d cores (nproc), %s, %s/%s\n", runtime.NumCPU(), cpuModel(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(w, "go:      %s\n", runtime.Version())
 	fmt.Fprintf(w, "mati:    %s\n", firstLine(version))
+	if _, dec, ok := strings.Cut(version, "\ninflate: "); ok {
+		fmt.Fprintf(w, "inflate: %s\n", firstLine(dec))
+	}
 	if out, ok := output(ctx, "tar", "--version"); ok {
 		fmt.Fprintf(w, "tar:     %s\n", firstLine(out))
 	}
