@@ -308,12 +308,19 @@ func (z *isalStream) member() error {
 	return nil
 }
 
+// Read gives the inflated bytes. As with klauspost's reader, the read that
+// gives a member's last byte also checks its trailer and reads the next
+// member's header, and returns their error (io.EOF after the last member)
+// with the bytes; so does the read that gives the last bytes before damage.
 func (z *isalStream) Read(p []byte) (int, error) {
 	for {
 		if z.lo < z.rel {
 			n := copy(p, z.buf[z.lo:z.rel])
 			z.lo += n
 			z.given += int64(n)
+			if z.lo == z.hi {
+				return n, z.settle()
+			}
 			return n, nil
 		}
 		if z.err != nil {
@@ -325,21 +332,27 @@ func (z *isalStream) Read(p []byte) (int, error) {
 		if len(p) == 0 {
 			return 0, nil
 		}
-		if z.end {
-			// The next member, if any, as klauspost's reader does.
-			z.end = false
-			if err := z.member(); err != nil {
-				z.err = err
-				return 0, err
-			}
+		if err := z.settle(); err != nil {
+			return 0, err
 		}
 		// Move the held-back bytes to the front.
 		z.hi = copy(z.buf, z.buf[z.rel:z.hi])
 		z.lo, z.rel = 0, 0
 		if n, done := z.inflate(p); done {
-			return n, nil
+			return n, z.settle()
 		}
 	}
+}
+
+// settle is called when every inflated byte has been read. After the end
+// of a member, it reads the next header. It returns z.err, which it sets
+// to the header's error (io.EOF when there is no other member).
+func (z *isalStream) settle() error {
+	if z.err == nil && z.end {
+		z.end = false
+		z.err = z.member()
+	}
+	return z.err
 }
 
 // inflate runs ISA-L once. Straight into p (done, with n bytes) when p is

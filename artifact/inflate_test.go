@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -405,4 +406,43 @@ func FuzzDecodersAgree(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		compareDecoders(t, "input", b, 4096)
 	})
+}
+
+// TestDecodersAgreeOnMutations compares the decoders on random damage to
+// the corpus: bytes overwritten, inserted and cut off, a few at a time.
+func TestDecodersAgreeOnMutations(t *testing.T) {
+	if !chooseDecoder("isal").isal && os.Getenv("MATI_INFLATE") != "isal" {
+		t.Skip("ISA-L is not available: " + chooseDecoder("isal").String())
+	}
+	c := corpus(t)
+	var names []string
+	for name, b := range c {
+		if len(b) > 10 && len(b) < 1<<20 {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	n := 2000
+	if testing.Short() {
+		n = 300
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := range n {
+		name := names[r.IntN(len(names))]
+		b := append([]byte{}, c[name]...)
+		for range 1 + r.IntN(4) {
+			switch j := r.IntN(len(b)); r.IntN(3) {
+			case 0:
+				b[j] = byte(r.Uint32())
+			case 1:
+				b = b[:1+j]
+			default:
+				b = slices.Insert(b, j, byte(r.Uint32()))
+			}
+		}
+		compareDecoders(t, fmt.Sprintf("mutation %d of %s", i, name), b, 4096)
+		if t.Failed() {
+			return
+		}
+	}
 }

@@ -201,36 +201,33 @@ func knownSize(r io.Reader) int64 {
 // small reports whether the source is known to be smaller than smallSource.
 func (w *walker) small() bool { return w.size >= 0 && w.size < smallSource }
 
-// smallBufs and the gzip streams are reused by the walks of small sources,
-// which run in line and are done with them when they return (a large
-// source's inflating goroutine may outlive its walk, so its streams are not
-// reused).
+// smallBufs and the ISA-L streams are reused by the walks of small
+// sources, which run in line and are done with them when they return (a
+// large source's inflating goroutine may outlive its walk, so its streams
+// are not reused). klauspost's readers are not reused: their Reset keeps
+// Huffman tables from the stream before, and damaged data inflates
+// differently after one stream than after another.
 var (
 	smallBufs   = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
-	goStreams   sync.Pool
 	isalStreams sync.Pool
 )
 
-// gzipStream returns a gzip stream over br from the process's decoder: a
-// pooled one for a small source, given back to the pool when the walk
-// ends, a new one otherwise. The error is the first header's.
+// gzipStream returns a gzip stream over br from the process's decoder; for
+// a small source, an ISA-L stream comes from the pool and goes back when
+// the walk ends. The error is the first header's.
 func (w *walker) gzipStream(br *bufio.Reader) (gzipStream, error) {
-	pool, fresh := &goStreams, func() (gzipStream, error) { return &goStream{}, nil }
+	var z gzipStream = &goStream{}
 	if decoder().isal {
-		pool, fresh = &isalStreams, func() (gzipStream, error) { return newISALStream() }
-	}
-	var z gzipStream
-	if w.small() {
-		z, _ = pool.Get().(gzipStream)
-	}
-	if z == nil {
-		var err error
-		if z, err = fresh(); err != nil {
-			z = &goStream{} // ISA-L could not allocate its state
+		s, _ := isalStreams.Get().(*isalStream)
+		if !w.small() || s == nil {
+			s, _ = newISALStream()
 		}
-	}
-	if w.small() {
-		w.release = append(w.release, func() { pool.Put(z) })
+		if s != nil { // else ISA-L could not allocate its state
+			z = s
+			if w.small() {
+				w.release = append(w.release, func() { isalStreams.Put(s) })
+			}
+		}
 	}
 	return z, z.Reset(br)
 }
