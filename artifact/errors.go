@@ -59,7 +59,8 @@ func HintOf(err error) string {
 // the [WalkFunc].
 type CorruptError struct {
 	// Err is the underlying error from the gzip or tar reader, e.g.
-	// io.ErrUnexpectedEOF or a flate.CorruptInputError.
+	// io.ErrUnexpectedEOF, gzip.ErrChecksum or "gzip: invalid deflate
+	// data", the same whichever decoder inflated the stream.
 	Err error
 	// Entries is the number of entries delivered before the damage.
 	Entries int
