@@ -130,9 +130,11 @@ func (s *scanner) walkAll(root *sitter.Node) {
 	defer cur.Close()
 	for {
 		n := cur.Node()
-		if s.file.SyntaxError == nil && pysyntax.SyntaxErrorAt(n) {
-			line, col := pysyntax.Pos(n)
-			s.file.SyntaxError = &SyntaxError{Line: line, Col: col}
+		if s.file.SyntaxError == nil {
+			if msg := pysyntax.SyntaxMessage(n, s.src); msg != "" {
+				line, col := pysyntax.Pos(n)
+				s.file.SyntaxError = &SyntaxError{Line: line, Col: col, Message: msg}
+			}
 		}
 		switch n.Kind() {
 		case "import_statement", "import_from_statement":

@@ -213,8 +213,8 @@ func TestScanPositionsAndErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.SyntaxError == nil {
-		t.Error("no syntax error reported")
+	if e := f.SyntaxError; e == nil || e.Line != 5 || e.Message == "" {
+		t.Errorf("syntax error %+v, want one on line 5 with a message", e)
 	}
 	if len(f.Classes) != 1 {
 		t.Fatalf("got %d classes, want the recovered builder", len(f.Classes))

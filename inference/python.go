@@ -516,7 +516,7 @@ func (s *scanner) scanTree(root *sitter.Node) {
 // visit looks at one node of the document-order walk.
 func (s *scanner) visit(n *sitter.Node, seen map[string]bool) {
 	if s.script.SyntaxError == nil {
-		if msg := syntaxMessage(n, s.src); msg != "" {
+		if msg := pysyntax.SyntaxMessage(n, s.src); msg != "" {
 			line, col := pysyntax.Pos(n)
 			s.script.SyntaxError = &SyntaxError{Line: line, Col: col, Message: msg}
 		}
@@ -540,49 +540,6 @@ func (s *scanner) addImport(module string, line int, seen map[string]bool) {
 	}
 	seen[module] = true
 	s.script.Imports = append(s.script.Imports, Import{Module: module, Line: line})
-}
-
-// syntaxMessage returns a message if n is a syntax error, or "". Besides the
-// parser's ERROR and MISSING nodes, it reports Python 2 statements that
-// tree-sitter-python accepts but Python 3 rejects:
-//
-//	print "x"              -> `Python 2 print statement`
-//	print >>f, "x"         -> "" (valid Python 3 expression)
-//	exec "code"            -> `Python 2 exec statement`
-//	except ValueError, e:  -> `Python 2 "except X, name"`
-func syntaxMessage(n *sitter.Node, src []byte) string {
-	switch {
-	case n.IsMissing():
-		return fmt.Sprintf("missing %q", n.Kind())
-	case n.IsError():
-		leaf := n
-		for leaf.ChildCount() > 0 {
-			leaf = leaf.Child(0)
-		}
-		t := leaf.Utf8Text(src)
-		if t == "" || len(t) > 20 || !utf8.ValidString(t) {
-			return "invalid syntax"
-		}
-		return fmt.Sprintf("unexpected %q", t)
-	}
-	switch n.Kind() {
-	case "print_statement":
-		for _, c := range pysyntax.Named(n) {
-			if c.Kind() == "chevron" {
-				return ""
-			}
-		}
-		return "Python 2 print statement"
-	case "exec_statement":
-		return "Python 2 exec statement"
-	case "except_clause":
-		for i := uint(0); i < n.ChildCount(); i++ {
-			if c := n.Child(i); c.Kind() == "," && !c.IsNamed() {
-				return `Python 2 "except X, name"`
-			}
-		}
-	}
-	return ""
 }
 
 // sortPathRefs orders refs by position and value and drops duplicates.

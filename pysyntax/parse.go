@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
 	python "github.com/tree-sitter/tree-sitter-python/bindings/go"
@@ -82,8 +83,45 @@ func DottedName(n *sitter.Node, src []byte) string {
 	return ""
 }
 
-// SyntaxErrorAt reports whether n is a node the parser made while recovering
-// from a syntax error (ERROR or MISSING).
-func SyntaxErrorAt(n *sitter.Node) bool {
-	return n.IsError() || n.IsMissing()
+// SyntaxMessage returns a message if n is a syntax error, or "". Besides the
+// parser's ERROR and MISSING nodes, it reports Python 2 statements that
+// tree-sitter-python accepts but Python 3 rejects:
+//
+//	print "x"              -> `Python 2 print statement`
+//	print >>f, "x"         -> "" (valid Python 3 expression)
+//	exec "code"            -> `Python 2 exec statement`
+//	except ValueError, e:  -> `Python 2 "except X, name"`
+func SyntaxMessage(n *sitter.Node, src []byte) string {
+	switch {
+	case n.IsMissing():
+		return fmt.Sprintf("missing %q", n.Kind())
+	case n.IsError():
+		leaf := n
+		for leaf.ChildCount() > 0 {
+			leaf = leaf.Child(0)
+		}
+		t := leaf.Utf8Text(src)
+		if t == "" || len(t) > 20 || !utf8.ValidString(t) {
+			return "invalid syntax"
+		}
+		return fmt.Sprintf("unexpected %q", t)
+	}
+	switch n.Kind() {
+	case "print_statement":
+		for _, c := range Named(n) {
+			if c.Kind() == "chevron" {
+				return ""
+			}
+		}
+		return "Python 2 print statement"
+	case "exec_statement":
+		return "Python 2 exec statement"
+	case "except_clause":
+		for i := uint(0); i < n.ChildCount(); i++ {
+			if c := n.Child(i); c.Kind() == "," && !c.IsNamed() {
+				return `Python 2 "except X, name"`
+			}
+		}
+	}
+	return ""
 }

@@ -30,6 +30,7 @@ func TestBuilderExitCodes(t *testing.T) {
 	}{
 		{name: "correct builders", args: []string{"ok_xgboost.py", "ok_pytorch.py", "ok_sklearn.py"}, wantCode: exitOK, wantOut: "3 files, 0 errors, 0 warnings, 0 info"},
 		{name: "error finding", args: []string{"bad_role_missing.py"}, wantCode: exitFindings, wantOut: "builder-role-missing"},
+		{name: "file that does not parse", args: []string{"bad_syntax_error.py", "ok_modern_syntax.py"}, wantCode: exitFindings, wantOut: "builder-syntax-error"},
 		{name: "warning under the default fail-on", args: []string{"bad_static_model_name.py"}, wantCode: exitOK, wantOut: "builder-static-model-name"},
 		{name: "warning with fail-on warning", args: []string{"--fail-on", "warning", "bad_static_model_name.py"}, wantCode: exitFindings},
 		{name: "fail-on never", args: []string{"bad_role_missing.py", "--fail-on", "never"}, wantCode: exitOK},
