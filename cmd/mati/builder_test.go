@@ -83,7 +83,7 @@ func TestBuilderJSON(t *testing.T) {
 		}
 		want.Artifacts = append(want.Artifacts, res)
 	}
-	want.Summary = summarize(want.Artifacts)
+	want.Summary = rules.Summarize(want.Artifacts)
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("JSON report (-want +got):\n%s", d)
 	}
@@ -120,7 +120,7 @@ func TestBuilderTableColor(t *testing.T) {
 		Source: "step.py", Framework: "xgboost", FrameworkReason: "model class",
 		Findings: []rules.Finding{{RuleID: "builder-role-missing", Severity: rules.Error, Path: "step.py", Line: 3, Column: 5, Message: "no role"}},
 	}}}
-	r.Summary = summarize(r.Artifacts)
+	r.Summary = rules.Summarize(r.Artifacts)
 	var plain, color bytes.Buffer
 	if err := renderBuilderTable(&plain, r, tableOptions{}); err != nil {
 		t.Fatal(err)

@@ -99,8 +99,7 @@ func limitFlags() []cli.Flag {
 // checkOptions are the parsed flags of "mati check".
 type checkOptions struct {
 	format  string
-	failOn  rules.Severity
-	never   bool // --fail-on never
+	failOn  rules.FailOn
 	verbose bool
 	color   bool
 	cfg     rules.Config
@@ -153,25 +152,26 @@ func (e *env) check(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("failed to write the report: %w", err)
 	}
-	return outcome(report, opts)
+	return outcomeError(rules.Judge(report.Artifacts, opts.failOn))
 }
 
-// outcome returns the error that decides the exit code of a finished check:
-// errNotInspected if an artifact could not be inspected, else errFindings if
-// a finding is at or above --fail-on, else nil.
-func outcome(r rules.Report, opts checkOptions) error {
-	if r.Summary.Failed > 0 {
+// failOnFromFlags reads --fail-on, shared by the commands that judge.
+func failOnFromFlags(c *cli.Context) (rules.FailOn, error) {
+	f, err := rules.ParseFailOn(c.String("fail-on"))
+	if err != nil {
+		return f, usageError("use --fail-on error, warning, info or never", "unknown --fail-on value %q", c.String("fail-on"))
+	}
+	return f, nil
+}
+
+// outcomeError returns the error that decides the exit code of a finished
+// run: errNotInspected, errFindings or nil.
+func outcomeError(o rules.Outcome) error {
+	switch o {
+	case rules.OutcomeNotInspected:
 		return errNotInspected
-	}
-	if opts.never {
-		return nil
-	}
-	for _, a := range r.Artifacts {
-		for _, f := range a.Findings {
-			if f.Severity >= opts.failOn {
-				return errFindings
-			}
-		}
+	case rules.OutcomeFindings:
+		return errFindings
 	}
 	return nil
 }
@@ -185,16 +185,11 @@ func (e *env) checkFlags(c *cli.Context) (checkOptions, error) {
 	if opts.format != "table" && opts.format != "json" {
 		return opts, usageError("use --format table or --format json", "unknown format %q", opts.format)
 	}
-	switch f := c.String("fail-on"); f {
-	case "never":
-		opts.never = true
-	default:
-		s, err := rules.ParseSeverity(f)
-		if err != nil {
-			return opts, usageError("use --fail-on error, warning, info or never", "unknown --fail-on value %q", f)
-		}
-		opts.failOn = s
+	failOn, err := failOnFromFlags(c)
+	if err != nil {
+		return opts, err
 	}
+	opts.failOn = failOn
 	opts.color = e.useColor(e.stdout, c.Bool("no-color"))
 	cfg, err := deploymentConfig(c)
 	if err != nil {
@@ -462,7 +457,7 @@ func (e *env) inspectAll(ctx context.Context, refs []string, cfg rules.Config, s
 		res.Findings = rules.SortFindings(res.Findings)
 		report.Artifacts = append(report.Artifacts, res)
 	}
-	report.Summary = summarize(report.Artifacts)
+	report.Summary = rules.Summarize(report.Artifacts)
 	return report
 }
 
@@ -502,25 +497,4 @@ func emptyResult(ref string, err error) rules.Result {
 		Findings:  []rules.Finding{},
 		Error:     oneLine(err.Error()),
 	}
-}
-
-// summarize counts artifacts, failures and findings by severity.
-func summarize(rs []rules.Result) rules.Summary {
-	s := rules.Summary{Artifacts: len(rs)}
-	for _, r := range rs {
-		if r.Error != "" {
-			s.Failed++
-		}
-		for _, f := range r.Findings {
-			switch f.Severity {
-			case rules.Error:
-				s.Errors++
-			case rules.Warning:
-				s.Warnings++
-			case rules.Info:
-				s.Infos++
-			}
-		}
-	}
-	return s
 }

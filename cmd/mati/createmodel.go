@@ -251,7 +251,7 @@ func (e *env) inspectTargets(ctx context.Context, ts []target, s3 s3Settings) (r
 		report.Artifacts = append(report.Artifacts, res)
 		views = append(views, t.container)
 	}
-	report.Summary = summarize(report.Artifacts)
+	report.Summary = rules.Summarize(report.Artifacts)
 	return report, views
 }
 

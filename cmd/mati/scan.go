@@ -472,10 +472,10 @@ func (s *scanState) done(o scan.Outcome) {
 		a.Container = t.container
 	}
 	one := []rules.Result{o.Result}
-	sum := summarize(one)
+	sum := rules.Summarize(one)
 	a.errors, a.warnings = sum.Errors, sum.Warnings
-	a.failing = outcome(rules.Report{Artifacts: one, Summary: sum}, s.opts.checkOptions) == errFindings
-	s.summary = addSummary(s.summary, sum)
+	a.failing = o.Result.Outcome(s.opts.failOn) == rules.OutcomeFindings
+	s.summary = s.summary.Add(sum)
 	if o.Cached {
 		s.cached++
 	}
@@ -563,14 +563,4 @@ func (s *scanState) finishBar() {
 		s.bar.Clear()
 		s.bar = nil
 	}
-}
-
-// addSummary adds the counts of b to a.
-func addSummary(a, b rules.Summary) rules.Summary {
-	a.Artifacts += b.Artifacts
-	a.Failed += b.Failed
-	a.Errors += b.Errors
-	a.Warnings += b.Warnings
-	a.Infos += b.Infos
-	return a
 }
