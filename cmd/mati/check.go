@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"math"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/mati-dev/mati/artifact"
+	"github.com/mati-dev/mati/deploy"
 	"github.com/mati-dev/mati/rules"
 )
 
@@ -136,7 +134,7 @@ func (e *env) check(c *cli.Context) error {
 		return err
 	}
 	var report rules.Report
-	var containers []*containerView
+	var containers []*deploy.ContainerView
 	if fromModel {
 		report, containers = e.inspectTargets(c.Context, targets, opts.s3)
 	} else {
@@ -227,7 +225,7 @@ func deploymentConfig(c *cli.Context) (rules.Config, error) {
 		if err != nil {
 			return cfg, usageError("", "failed to read env file %q: %v", name, err)
 		}
-		vars, err := parseEnvFile(b)
+		vars, err := deploy.ParseEnvFile(b)
 		if err != nil {
 			return cfg, usageError("write one KEY=VALUE per line; # starts a comment", "failed to read env file %q: %v", name, err)
 		}
@@ -236,69 +234,13 @@ func deploymentConfig(c *cli.Context) (rules.Config, error) {
 		}
 	}
 	for _, kv := range c.StringSlice("env") {
-		k, v, err := parseEnvVar(kv)
+		k, v, err := deploy.ParseEnvVar(kv)
 		if err != nil {
 			return cfg, usageError("write --env KEY=VALUE, e.g. --env SAGEMAKER_PROGRAM=inference.py", "invalid --env %q: %v", kv, err)
 		}
 		cfg.Env[k] = v
 	}
 	return cfg, nil
-}
-
-// envName matches an environment variable name.
-//
-//	SAGEMAKER_PROGRAM -> match
-//	HF_TASK           -> match
-//	_x1               -> match
-//	1ABC, A-B, A B    -> no match
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// parseEnvVar splits "KEY=VALUE" (VALUE may be empty or hold "=").
-func parseEnvVar(kv string) (key, value string, err error) {
-	key, value, ok := strings.Cut(kv, "=")
-	if !ok {
-		return "", "", fmt.Errorf("want KEY=VALUE")
-	}
-	if !envName.MatchString(key) {
-		return "", "", fmt.Errorf("invalid name %q", key)
-	}
-	return key, value, nil
-}
-
-// parseEnvFile reads KEY=VALUE lines: blank lines and lines starting with #
-// are skipped, a leading "export " is allowed, and a value wrapped in one
-// pair of single or double quotes is unwrapped.
-//
-//	SAGEMAKER_PROGRAM=serve.py       -> SAGEMAKER_PROGRAM = serve.py
-//	export HF_TASK="text-generation" -> HF_TASK = text-generation
-//	# a comment                      -> skipped
-func parseEnvFile(b []byte) (map[string]string, error) {
-	vars := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		line = strings.TrimSpace(strings.TrimPrefix(line, "export "))
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			return nil, fmt.Errorf("line %d: want KEY=VALUE", n)
-		}
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		if !envName.MatchString(k) {
-			return nil, fmt.Errorf("line %d: invalid name %q", n, k)
-		}
-		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-			v = v[1 : len(v)-1]
-		}
-		vars[k] = v
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	return vars, nil
 }
 
 // s3FromFlags reads the S3 flags.

@@ -299,37 +299,6 @@ func TestFlagsFirst(t *testing.T) {
 // e0 is an env for building commands only.
 func e0() *env { return &env{} }
 
-func TestParseEnvFile(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      string
-		want    map[string]string
-		wantErr string
-	}{
-		{"comments, blanks, export and quotes", "# c\n\nexport A=1\nB=\"two words\"\r\nC='x'\nD=\nE=a=b\n  F = 3 \n",
-			map[string]string{"A": "1", "B": "two words", "C": "x", "D": "", "E": "a=b", "F": "3"}, ""},
-		{"line without =", "A=1\nB\n", nil, "line 2: want KEY=VALUE"},
-		{"bad name", "A-B=1\n", nil, "line 1: invalid name \"A-B\""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseEnvFile([]byte(tt.in))
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error %v, want %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := cmp.Diff(tt.want, got); d != "" {
-				t.Errorf("(-want +got):\n%s", d)
-			}
-		})
-	}
-}
-
 func TestParseSize(t *testing.T) {
 	tests := []struct {
 		in      string

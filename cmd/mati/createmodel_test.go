@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"reflect"
 	"slices"
 	"strings"
@@ -14,84 +13,6 @@ import (
 	"github.com/mati-dev/mati/deploy"
 	"github.com/mati-dev/mati/rules"
 )
-
-func TestIsSecretName(t *testing.T) {
-	tests := []struct {
-		name string
-		want bool
-	}{
-		{"HF_TOKEN", true},
-		{"hf_api_key", true},
-		{"DB_Password", true},
-		{"AWS_SECRET_ACCESS_KEY", true},
-		{"GOOGLE_APPLICATION_CREDENTIALS", true},
-		{"OAUTH_CLIENT", true},
-		{"PRIVATE_REGISTRY", true},
-		{"SAGEMAKER_PROGRAM", false},
-		{"HF_MODEL_ID", false},
-		{"OPTION_ROLLING_BATCH", false},
-		{"", false},
-	}
-	for _, tt := range tests {
-		if got := isSecretName(tt.name); got != tt.want {
-			t.Errorf("isSecretName(%q) = %v, want %v", tt.name, got, tt.want)
-		}
-	}
-}
-
-func TestMaskEnv(t *testing.T) {
-	in := map[string]string{"HF_TOKEN": "hf_live_0123", "SAGEMAKER_PROGRAM": "inference.py", "api_key": ""}
-	want := map[string]string{"HF_TOKEN": "****", "SAGEMAKER_PROGRAM": "inference.py", "api_key": "****"}
-	if d := cmp.Diff(want, maskEnv(in)); d != "" {
-		t.Errorf("maskEnv (-want +got):\n%s", d)
-	}
-	if in["HF_TOKEN"] != "hf_live_0123" {
-		t.Error("maskEnv changed its input")
-	}
-	if maskEnv(nil) == nil {
-		t.Error("maskEnv(nil) is nil")
-	}
-}
-
-func TestModelDataRef(t *testing.T) {
-	url := func(u string, multi bool) *deploy.ModelData {
-		return &deploy.ModelData{Field: "ModelDataUrl", URI: u, MultiModel: multi}
-	}
-	src := func(u, typ, comp string) *deploy.ModelData {
-		return &deploy.ModelData{Field: "ModelDataSource.S3DataSource", URI: u, S3DataType: typ, CompressionType: comp}
-	}
-	tests := []struct {
-		name     string
-		c        deploy.Container
-		wantRef  string
-		wantSkip string // substring
-		wantErr  error
-	}{
-		{name: "model.tar.gz", c: deploy.Container{ModelData: url("s3://b/m.tar.gz", false)}, wantRef: "s3://b/m.tar.gz"},
-		{name: "gzip object", c: deploy.Container{ModelData: src("s3://b/m.tar.gz", "S3Object", "Gzip")}, wantRef: "s3://b/m.tar.gz"},
-		{name: "uncompressed prefix", c: deploy.Container{ModelData: src("s3://b/llama/", "S3Prefix", "None")}, wantRef: "s3://b/llama/"},
-		{name: "prefix without slash read as a folder", c: deploy.Container{ModelData: src("s3://b/llama", "S3Prefix", "None")}, wantRef: "s3://b/llama/"},
-		{name: "multi-model prefix", c: deploy.Container{ModelData: url("s3://b/models/", true)}, wantSkip: "multi-model container"},
-		{name: "model package", c: deploy.Container{ModelPackageName: "churn/1"}, wantSkip: `model package "churn/1"`},
-		{name: "no model data", c: deploy.Container{}, wantSkip: "names no model data"},
-		{name: "local path never read", c: deploy.Container{ModelData: url("/home/me/model.tar.gz", false)}, wantErr: errNotS3},
-		{name: "https form not fetched", c: deploy.Container{ModelData: url("https://b.s3.us-east-1.amazonaws.com/m.tar.gz", false)}, wantErr: errNotS3},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ref, skip, err := modelDataRef(tt.c)
-			if !errors.Is(err, tt.wantErr) {
-				t.Fatalf("error %v, want %v", err, tt.wantErr)
-			}
-			if ref != tt.wantRef {
-				t.Errorf("ref %q, want %q", ref, tt.wantRef)
-			}
-			if (skip == "") != (tt.wantSkip == "") || !strings.Contains(skip, tt.wantSkip) {
-				t.Errorf("skip %q, want it to hold %q", skip, tt.wantSkip)
-			}
-		})
-	}
-}
 
 func TestModelTargets(t *testing.T) {
 	const (
@@ -114,7 +35,7 @@ func TestModelTargets(t *testing.T) {
 	if len(ts) != 2 {
 		t.Fatalf("got %d targets, want 2", len(ts))
 	}
-	if got := []string{ts[0].ref, ts[1].ref}; !slices.Equal(got, []string{"s3://b/pre.tar.gz", "s3://b/torch.tar.gz"}) {
+	if got := []string{ts[0].Ref, ts[1].Ref}; !slices.Equal(got, []string{"s3://b/pre.tar.gz", "s3://b/torch.tar.gz"}) {
 		t.Errorf("refs %q", got)
 	}
 	c0 := ts[0].cfg
@@ -127,18 +48,18 @@ func TestModelTargets(t *testing.T) {
 	if m.Containers[0].Environment["SAGEMAKER_PROGRAM"] != "pre.py" {
 		t.Error("modelTargets changed the model's Environment")
 	}
-	want := &containerView{Model: "pipe", Field: "Containers[1]", Image: torchImage, Framework: "pytorch", Version: "2.0.1", Variant: "gpu",
+	want := &deploy.ContainerView{Model: "pipe", Field: "Containers[1]", Image: torchImage, Framework: "pytorch", Version: "2.0.1", Variant: "gpu",
 		InstanceType: "ml.g5.xlarge", ModelData: "s3://b/torch.tar.gz", Environment: map[string]string{"SAGEMAKER_PROGRAM": "serve.py"}}
-	if d := cmp.Diff(want, ts[1].container, cmp.AllowUnexported(containerView{})); d != "" {
+	if d := cmp.Diff(want, ts[1].View); d != "" {
 		t.Errorf("container view (-want +got):\n%s", d)
 	}
-	if ts[0].container.Environment["HF_TOKEN"] != "****" {
-		t.Errorf("HF_TOKEN is not masked: %q", ts[0].container.Environment)
+	if ts[0].View.Environment["HF_TOKEN"] != "****" {
+		t.Errorf("HF_TOKEN is not masked: %q", ts[0].View.Environment)
 	}
 
 	ts = modelTargets(m, base, []string{"pre", "torch"})
-	if ts[0].ref != "pre" || ts[1].ref != "torch" {
-		t.Errorf("overrides: refs %q, %q", ts[0].ref, ts[1].ref)
+	if ts[0].Ref != "pre" || ts[1].Ref != "torch" {
+		t.Errorf("overrides: refs %q, %q", ts[0].Ref, ts[1].Ref)
 	}
 	if ts[1].cfg.ModelData == nil {
 		t.Error("an override drops the model data the model-data-invalid check reads")
@@ -153,11 +74,11 @@ func TestModelTargets(t *testing.T) {
 
 // containerReport returns the shared renderer input with a container on its
 // first artifact, and none on the others.
-func containerReport(t *testing.T) (rules.Report, []*containerView) {
+func containerReport(t *testing.T) (rules.Report, []*deploy.ContainerView) {
 	t.Helper()
 	r := loadReport(t)
-	views := make([]*containerView, len(r.Artifacts))
-	views[0] = &containerView{
+	views := make([]*deploy.ContainerView, len(r.Artifacts))
+	views[0] = &deploy.ContainerView{
 		Model:        "churn",
 		Field:        "Containers[1]",
 		Image:        "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
@@ -166,7 +87,7 @@ func containerReport(t *testing.T) (rules.Report, []*containerView) {
 		Variant:      "any",
 		InstanceType: "ml.m5.large",
 		ModelData:    "s3://my-bucket/churn/model.tar.gz",
-		Environment:  maskEnv(map[string]string{"SAGEMAKER_PROGRAM": "inference.py", "HF_TOKEN": "hf_live_0123", "NOTE": "a\x1b[2Jb"}),
+		Environment:  deploy.MaskEnv(map[string]string{"SAGEMAKER_PROGRAM": "inference.py", "HF_TOKEN": "hf_live_0123", "NOTE": "a\x1b[2Jb"}),
 	}
 	return r, views
 }
@@ -189,7 +110,7 @@ func TestRenderContainerGolden(t *testing.T) {
 	checkGolden(t, "report.container.json", buf.Bytes())
 	var doc struct {
 		Artifacts []struct {
-			Container *containerView `json:"container"`
+			Container *deploy.ContainerView `json:"container"`
 		} `json:"artifacts"`
 	}
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
@@ -206,7 +127,7 @@ func TestRenderJSONContainersWithoutContainers(t *testing.T) {
 	if err := renderJSON(&want, r); err != nil {
 		t.Fatal(err)
 	}
-	if err := renderJSONContainers(&got, r, make([]*containerView, len(r.Artifacts))); err != nil {
+	if err := renderJSONContainers(&got, r, make([]*deploy.ContainerView, len(r.Artifacts))); err != nil {
 		t.Fatal(err)
 	}
 	if d := cmp.Diff(want.String(), got.String()); d != "" {

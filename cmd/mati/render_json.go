@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/mati-dev/mati/deploy"
 	"github.com/mati-dev/mati/rules"
 )
 
@@ -26,8 +27,8 @@ func renderJSON(w io.Writer, r rules.Report) error {
 // container (index for index; a nil entry adds nothing) as a "container"
 // object after the artifact's other fields. Without any container the
 // output is exactly renderJSON's.
-func renderJSONContainers(w io.Writer, r rules.Report, containers []*containerView) error {
-	if !slices.ContainsFunc(containers, func(c *containerView) bool { return c != nil }) {
+func renderJSONContainers(w io.Writer, r rules.Report, containers []*deploy.ContainerView) error {
+	if !slices.ContainsFunc(containers, func(c *deploy.ContainerView) bool { return c != nil }) {
 		return renderJSON(w, r)
 	}
 	r = withEmptyLists(r)
@@ -59,7 +60,7 @@ type jsonReport struct {
 type jsonArtifact struct {
 	rules.Result
 	// Container is nil for an artifact checked without a container.
-	Container *containerView `json:"container,omitempty"`
+	Container *deploy.ContainerView `json:"container,omitempty"`
 }
 
 // withEmptyLists returns a copy of r whose nil slices are empty, so they

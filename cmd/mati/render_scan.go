@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/mati-dev/mati/deploy"
 	"github.com/mati-dev/mati/rules"
 )
 
@@ -29,7 +30,7 @@ type scanArtifact struct {
 	// Container is the SageMaker model container the artifact was judged
 	// for (--sagemaker-models); nil otherwise. For a model whose
 	// DescribeModel call failed, only its Model is known.
-	Container *containerView `json:"container,omitempty"`
+	Container *deploy.ContainerView `json:"container,omitempty"`
 
 	// size is the artifact's size in bytes, as listed.
 	size int64

@@ -39,6 +39,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/mati-dev/mati/artifact"
+	"github.com/mati-dev/mati/deploy"
 	"github.com/mati-dev/mati/rules"
 	"github.com/mati-dev/mati/scan"
 )
@@ -115,7 +116,7 @@ type scanOptions struct {
 	// account's models, read with sm, whose names contain nameContains.
 	sagemaker    bool
 	nameContains string
-	sm           sagemakerSettings
+	sm           deploy.SageMakerSettings
 }
 
 // scanFlags parses and validates the flags and arguments of "mati scan".
@@ -224,7 +225,7 @@ func (e *env) scan(c *cli.Context) error {
 		return err
 	}
 	ctx := c.Context
-	var api sagemakerAPI
+	var api deploy.SageMakerAPI
 	if opts.sagemaker {
 		// Before anything is written: no region is a usage error.
 		if api, err = newSageMakerClient(ctx, opts.sm); err != nil {
@@ -361,16 +362,16 @@ func (e *env) scanOne(ctx context.Context, ref string, cfg rules.Config, s3 arti
 // returns is worded for stderr (scanState.done prints it). The lister has
 // already left out the containers to skip.
 func (e *env) scanTarget(ctx context.Context, t target, s3 artifact.S3Options) (rules.Result, error) {
-	if t.err != nil {
-		name := t.name()
-		if t.container != nil && t.container.ModelData != "" {
-			name = t.container.ModelData
+	if t.Err != nil {
+		name := t.Name()
+		if t.View != nil && t.View.ModelData != "" {
+			name = t.View.ModelData
 		}
-		return emptyResult(name, t.err), t.err
+		return emptyResult(name, t.Err), t.Err
 	}
-	res, err := e.scanOne(ctx, t.ref, t.cfg, s3)
+	res, err := e.scanOne(ctx, t.Ref, t.cfg, s3)
 	if err != nil {
-		err = fmt.Errorf("failed to inspect %q for %s: %w", t.ref, t.name(), err)
+		err = fmt.Errorf("failed to inspect %q for %s: %w", t.Ref, t.Name(), err)
 	}
 	return res, err
 }
@@ -378,7 +379,7 @@ func (e *env) scanTarget(ctx context.Context, t target, s3 artifact.S3Options) (
 // sagemakerLister lists the containers of the SageMaker models as scan
 // items, one per container, each carrying its target as Item.Data.
 type sagemakerLister struct {
-	api          sagemakerAPI
+	api          deploy.SageMakerAPI
 	nameContains string
 	// base holds the settings from the flags (see modelTargets).
 	base rules.Config
@@ -402,11 +403,11 @@ func (l sagemakerLister) Name() string {
 // fails is an item with Err set, named by its ARN.
 func (l sagemakerLister) List(ctx context.Context, fn func(scan.Item) error) error {
 	return sagemakerModelTargets(ctx, l.api, l.nameContains, l.base, func(t target) error {
-		if t.skip != "" {
-			l.warn("skipped %s: %s", t.name(), t.skip)
+		if t.Skip != "" {
+			l.warn("skipped %s: %s", t.Name(), t.Skip)
 			return nil
 		}
-		ref := t.container.Model + "/" + t.container.Field
+		ref := t.View.Model + "/" + t.View.Field
 		return fn(scan.Item{Ref: ref, Key: ref, Named: true, Data: t})
 	}, func(s types.ModelSummary, err error) error {
 		name := aws.ToString(s.ModelName)
@@ -414,7 +415,7 @@ func (l sagemakerLister) List(ctx context.Context, fn func(scan.Item) error) err
 		if ref == "" {
 			ref = name
 		}
-		t := target{container: &containerView{Model: name, Environment: map[string]string{}}, err: err}
+		t := target{Target: deploy.Target{View: &deploy.ContainerView{Model: name, Environment: map[string]string{}}, Err: err}}
 		return fn(scan.Item{Ref: ref, Key: ref, Named: true, Err: err, Data: t})
 	})
 }
@@ -469,7 +470,7 @@ func (s *scanState) done(o scan.Outcome) {
 	}
 	a := scanArtifact{Result: o.Result, Cached: o.Cached, size: o.Item.Size}
 	if t, ok := o.Item.Data.(target); ok {
-		a.Container = t.container
+		a.Container = t.View
 	}
 	one := []rules.Result{o.Result}
 	sum := rules.Summarize(one)
