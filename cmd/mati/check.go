@@ -134,18 +134,21 @@ func (e *env) check(c *cli.Context) error {
 		return err
 	}
 	var report rules.Report
-	var containers []*deploy.ContainerView
 	if fromModel {
-		report, containers = e.inspectTargets(c.Context, targets, opts.s3)
+		report = e.inspectTargets(c.Context, targets, opts.s3)
 	} else {
 		report = e.inspectAll(c.Context, refs, opts.cfg, opts.s3)
-		containers = flagContainers(opts.cfg, len(report.Artifacts))
+		if v := flagContainer(opts.cfg); v != nil {
+			for i := range report.Artifacts {
+				report.Artifacts[i].Container = v
+			}
+		}
 	}
 	switch opts.format {
 	case "json":
-		err = renderJSONContainers(e.stdout, report, containers)
+		err = renderJSON(e.stdout, report)
 	default:
-		err = renderTable(e.stdout, report, tableOptions{Color: opts.color, Verbose: opts.verbose, Containers: containers})
+		err = renderTable(e.stdout, report, tableOptions{Color: opts.color, Verbose: opts.verbose})
 	}
 	if err != nil {
 		return fmt.Errorf("failed to write the report: %w", err)
@@ -389,24 +392,21 @@ func countStdin(refs []string) int {
 func (e *env) inspectAll(ctx context.Context, refs []string, cfg rules.Config, s3 s3Settings) rules.Report {
 	report := rules.Report{SchemaVersion: rules.SchemaVersion, Artifacts: []rules.Result{}}
 	for _, ref := range refs {
-		res, err := e.inspectOne(ctx, ref, cfg, s3)
+		res, err := e.judge(ctx, ref, cfg, s3.artifactOptions())
 		if err != nil {
 			printError(e.stderr, fmt.Errorf("failed to inspect %q: %w", ref, err))
-			if res.Error == "" {
-				res.Error = oneLine(err.Error())
-			}
 		}
-		res.Findings = rules.SortFindings(res.Findings)
 		report.Artifacts = append(report.Artifacts, res)
 	}
 	report.Summary = rules.Summarize(report.Artifacts)
 	return report
 }
 
-// inspectOne opens and inspects one artifact. On error the result still
-// names the source.
-func (e *env) inspectOne(ctx context.Context, ref string, cfg rules.Config, s3 s3Settings) (rules.Result, error) {
-	src, err := e.source(ref, s3)
+// judge opens and judges one artifact, as check, scan and ls do ("-" reads
+// standard input). On error the result still names the artifact and says
+// why in Error. Findings are sorted.
+func (e *env) judge(ctx context.Context, ref string, cfg rules.Config, opts artifact.Options) (rules.Result, error) {
+	src, err := e.source(ref, opts)
 	if err != nil {
 		return emptyResult(ref, err), err
 	}
@@ -417,15 +417,19 @@ func (e *env) inspectOne(ctx context.Context, ref string, cfg rules.Config, s3 s
 	if res.Framework == "" {
 		res.Framework = "unknown"
 	}
+	if err != nil && res.Error == "" {
+		res.Error = oneLine(err.Error())
+	}
+	res.Findings = rules.SortFindings(res.Findings)
 	return res, err
 }
 
 // source returns the source ref names; "-" reads e.stdin.
-func (e *env) source(ref string, s3 s3Settings) (artifact.Source, error) {
+func (e *env) source(ref string, opts artifact.Options) (artifact.Source, error) {
 	if ref == "-" {
 		return artifact.NewReaderSource("-", e.stdin), nil
 	}
-	return artifact.Parse(ref, s3.artifactOptions())
+	return artifact.Parse(ref, opts)
 }
 
 // emptyResult is the result for an artifact that could not even be opened.

@@ -155,22 +155,21 @@ func (e *env) describeModel(ctx context.Context, s deploy.SageMakerSettings, nam
 	return deploy.DescribeModel(ctx, api, name)
 }
 
-// inspectTargets inspects every target in order and returns one report and
-// the containers of its artifacts, index for index. Skipped containers are
-// reported on stderr and left out.
-func (e *env) inspectTargets(ctx context.Context, ts []target, s3 s3Settings) (rules.Report, []*deploy.ContainerView) {
+// inspectTargets inspects every target in order and returns one report,
+// each artifact with its container. Skipped containers are reported on
+// stderr and left out.
+func (e *env) inspectTargets(ctx context.Context, ts []target, s3 s3Settings) rules.Report {
 	report := rules.Report{SchemaVersion: rules.SchemaVersion, Artifacts: []rules.Result{}}
-	var views []*deploy.ContainerView
 	for _, t := range ts {
 		res, ok := e.inspectTarget(ctx, t, s3)
 		if !ok {
 			continue
 		}
+		res.Container = t.View
 		report.Artifacts = append(report.Artifacts, res)
-		views = append(views, t.View)
 	}
 	report.Summary = rules.Summarize(report.Artifacts)
-	return report, views
+	return report
 }
 
 // inspectTarget inspects one target. It returns ok false for a skipped
@@ -189,27 +188,18 @@ func (e *env) inspectTarget(ctx context.Context, t target, s3 s3Settings) (rules
 		}
 		return emptyResult(name, t.Err), true
 	}
-	res, err := e.inspectOne(ctx, t.Ref, t.cfg, s3)
+	res, err := e.judge(ctx, t.Ref, t.cfg, s3.artifactOptions())
 	if err != nil {
 		printError(e.stderr, fmt.Errorf("failed to inspect %q for %s: %w", t.Ref, t.Name(), err))
-		if res.Error == "" {
-			res.Error = oneLine(err.Error())
-		}
 	}
-	res.Findings = rules.SortFindings(res.Findings)
 	return res, true
 }
 
-// flagContainers returns, for n artifacts of a plain check, the container
-// the deployment flags describe: nil when no flag says anything about it.
-func flagContainers(cfg rules.Config, n int) []*deploy.ContainerView {
+// flagContainer returns the container the deployment flags of a plain check
+// describe: nil when no flag says anything about it.
+func flagContainer(cfg rules.Config) *deploy.ContainerView {
 	if cfg.Image == "" && cfg.InstanceType == "" && len(cfg.Env) == 0 {
 		return nil
 	}
-	v := deploy.NewContainerView("", "", cfg.Image, cfg.InstanceType, cfg.Env)
-	views := make([]*deploy.ContainerView, n)
-	for i := range views {
-		views[i] = v
-	}
-	return views
+	return deploy.NewContainerView("", "", cfg.Image, cfg.InstanceType, cfg.Env)
 }

@@ -74,11 +74,10 @@ func TestModelTargets(t *testing.T) {
 
 // containerReport returns the shared renderer input with a container on its
 // first artifact, and none on the others.
-func containerReport(t *testing.T) (rules.Report, []*deploy.ContainerView) {
+func containerReport(t *testing.T) rules.Report {
 	t.Helper()
 	r := loadReport(t)
-	views := make([]*deploy.ContainerView, len(r.Artifacts))
-	views[0] = &deploy.ContainerView{
+	r.Artifacts[0].Container = &deploy.ContainerView{
 		Model:        "churn",
 		Field:        "Containers[1]",
 		Image:        "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
@@ -89,13 +88,13 @@ func containerReport(t *testing.T) (rules.Report, []*deploy.ContainerView) {
 		ModelData:    "s3://my-bucket/churn/model.tar.gz",
 		Environment:  deploy.MaskEnv(map[string]string{"SAGEMAKER_PROGRAM": "inference.py", "HF_TOKEN": "hf_live_0123", "NOTE": "a\x1b[2Jb"}),
 	}
-	return r, views
+	return r
 }
 
 func TestRenderContainerGolden(t *testing.T) {
-	r, views := containerReport(t)
+	r := containerReport(t)
 	var buf bytes.Buffer
-	if err := renderTable(&buf, r, tableOptions{Containers: views}); err != nil {
+	if err := renderTable(&buf, r, tableOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	checkGolden(t, "report.container.table", buf.Bytes())
@@ -104,7 +103,7 @@ func TestRenderContainerGolden(t *testing.T) {
 	}
 
 	buf.Reset()
-	if err := renderJSONContainers(&buf, r, views); err != nil {
+	if err := renderJSON(&buf, r); err != nil {
 		t.Fatal(err)
 	}
 	checkGolden(t, "report.container.json", buf.Bytes())
@@ -121,33 +120,71 @@ func TestRenderContainerGolden(t *testing.T) {
 	}
 }
 
-func TestRenderJSONContainersWithoutContainers(t *testing.T) {
+// TestRenderJSONOptionalFields checks that "container" and "cached" appear
+// only on the artifacts that have them, and that the three layouts hold the
+// same document.
+func TestRenderJSONOptionalFields(t *testing.T) {
 	r := loadReport(t)
-	var want, got bytes.Buffer
-	if err := renderJSON(&want, r); err != nil {
+	var plain bytes.Buffer
+	if err := renderJSON(&plain, r); err != nil {
 		t.Fatal(err)
 	}
-	if err := renderJSONContainers(&got, r, make([]*deploy.ContainerView, len(r.Artifacts))); err != nil {
+	if strings.Contains(plain.String(), `"container"`) || strings.Contains(plain.String(), `"cached"`) {
+		t.Errorf("a report without containers or cache has their fields:\n%s", plain.String())
+	}
+	r = containerReport(t)
+	r.Artifacts[1].Cached = true
+	var indented, compact, lines bytes.Buffer
+	if err := renderJSON(&indented, r); err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(want.String(), got.String()); d != "" {
-		t.Errorf("no container changes the JSON (-renderJSON +renderJSONContainers):\n%s", d)
+	if err := renderJSONCompact(&compact, r); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(compact.String(), "\n"); n != 1 {
+		t.Errorf("compact JSON has %d lines, want 1", n)
+	}
+	var a, b rules.Report
+	if err := json.Unmarshal(indented.Bytes(), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(compact.Bytes(), &b); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(a, b); d != "" {
+		t.Errorf("indented and compact documents differ (-indented +compact):\n%s", d)
+	}
+	if !b.Artifacts[1].Cached || b.Artifacts[0].Cached || b.Artifacts[0].Container == nil {
+		t.Errorf("cached and container on the wrong artifacts")
+	}
+	for _, res := range r.Artifacts {
+		if err := renderJSONLine(&lines, res); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, line := range strings.Split(strings.TrimSuffix(lines.String(), "\n"), "\n") {
+		var got rules.Result
+		if err := json.Unmarshal([]byte(line), &got); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		if d := cmp.Diff(a.Artifacts[i], got); d != "" {
+			t.Errorf("line %d differs from the document's artifact (-document +line):\n%s", i+1, d)
+		}
 	}
 }
 
-// TestJSONReportFields checks that jsonReport has the JSON fields of
-// rules.Report, in order, so that a field added there is not lost when
-// containers are rendered.
-func TestJSONReportFields(t *testing.T) {
-	fields := func(v any) []string {
-		var names []string
-		typ := reflect.TypeOf(v)
-		for i := range typ.NumField() {
-			names = append(names, typ.Field(i).Tag.Get("json"))
-		}
-		return names
+// TestJSONArtifactFields checks that an artifact of the JSON document has
+// the fields README's "The JSON document" lists, in order, and then the
+// optional cached and container.
+func TestJSONArtifactFields(t *testing.T) {
+	var names []string
+	typ := reflect.TypeOf(rules.Result{})
+	for i := range typ.NumField() {
+		names = append(names, typ.Field(i).Tag.Get("json"))
 	}
-	if d := cmp.Diff(fields(rules.Report{}), fields(jsonReport{})); d != "" {
-		t.Errorf("jsonReport differs from rules.Report (-Report +jsonReport):\n%s", d)
+	want := []string{"source", "framework", "framework_reason", "format", "total_size", "entries", "expected", "handlers",
+		"findings", "error", "cached,omitempty", "container,omitempty"}
+	if d := cmp.Diff(want, names); d != "" {
+		t.Errorf("rules.Result JSON fields (-want +got):\n%s", d)
 	}
 }

@@ -34,10 +34,6 @@ type tableOptions struct {
 	// table lists regular files, links and special entries, at most
 	// maxFileRows of them, followed by a line counting the rest.
 	Verbose bool
-	// Containers, when not nil, holds the container each artifact was
-	// judged for, index for index with the report's artifacts; a nil entry
-	// shows no container block.
-	Containers []*deploy.ContainerView
 }
 
 // renderTable writes the human-readable report to w: for each artifact a
@@ -49,11 +45,7 @@ func renderTable(w io.Writer, r rules.Report, opts tableOptions) error {
 		if i > 0 {
 			fmt.Fprintln(ew)
 		}
-		var c *deploy.ContainerView
-		if i < len(opts.Containers) {
-			c = opts.Containers[i]
-		}
-		if err := renderArtifact(ew, a, c, opts); err != nil {
+		if err := renderArtifact(ew, a, opts); err != nil {
 			return err
 		}
 	}
@@ -65,12 +57,12 @@ func renderTable(w io.Writer, r rules.Report, opts tableOptions) error {
 	return ew.err
 }
 
-// renderArtifact writes one artifact's section; c is the container it was
-// judged for, nil for none.
-func renderArtifact(w *errWriter, a rules.Result, c *deploy.ContainerView, opts tableOptions) error {
+// renderArtifact writes one artifact's section, with the block of the
+// container it was judged for, if any.
+func renderArtifact(w *errWriter, a rules.Result, opts tableOptions) error {
 	fmt.Fprintln(w, printable(headerLine(a)))
-	if c != nil {
-		renderContainer(w, c)
+	if a.Container != nil {
+		renderContainer(w, a.Container)
 	}
 	if a.Error != "" {
 		return w.err

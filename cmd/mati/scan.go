@@ -332,29 +332,8 @@ func (e *env) scanInspect(opts scanOptions) scan.InspectFunc {
 		if t, ok := it.Data.(target); ok {
 			return e.scanTarget(ctx, t, opts.s3Settings)
 		}
-		return e.scanOne(ctx, it.Ref, opts.cfg, opts.s3Settings)
+		return e.judge(ctx, it.Ref, opts.cfg, artifact.Options{S3: opts.s3Settings})
 	}
-}
-
-// scanOne judges the artifact ref with cfg. On error the result still
-// names the artifact and says why.
-func (e *env) scanOne(ctx context.Context, ref string, cfg rules.Config, s3 artifact.S3Options) (rules.Result, error) {
-	src, err := artifact.Parse(ref, artifact.Options{S3: s3})
-	if err != nil {
-		return emptyResult(ref, err), err
-	}
-	res, err := e.inspect(ctx, src, cfg)
-	if res.Source == "" {
-		res.Source = ref
-	}
-	if res.Framework == "" {
-		res.Framework = "unknown"
-	}
-	if err != nil && res.Error == "" {
-		res.Error = oneLine(err.Error())
-	}
-	res.Findings = rules.SortFindings(res.Findings)
-	return res, err
 }
 
 // scanTarget judges a container's artifact as inspectTarget does for "mati
@@ -369,7 +348,7 @@ func (e *env) scanTarget(ctx context.Context, t target, s3 artifact.S3Options) (
 		}
 		return emptyResult(name, t.Err), t.Err
 	}
-	res, err := e.scanOne(ctx, t.Ref, t.cfg, s3)
+	res, err := e.judge(ctx, t.Ref, t.cfg, artifact.Options{S3: s3})
 	if err != nil {
 		err = fmt.Errorf("failed to inspect %q for %s: %w", t.Ref, t.Name(), err)
 	}
@@ -468,7 +447,8 @@ func (s *scanState) done(o scan.Outcome) {
 			printError(s.stderr, fmt.Errorf("failed to inspect %q: %w", o.Item.Ref, o.Err))
 		}
 	}
-	a := scanArtifact{Result: o.Result, Cached: o.Cached, size: o.Item.Size}
+	a := scanArtifact{Result: o.Result, size: o.Item.Size}
+	a.Cached = o.Cached
 	if t, ok := o.Item.Data.(target); ok {
 		a.Container = t.View
 	}
@@ -489,7 +469,7 @@ func (s *scanState) done(o scan.Outcome) {
 	switch s.opts.format {
 	case "jsonl":
 		if s.writeErr == nil {
-			s.writeErr = renderScanLine(s.out, a)
+			s.writeErr = renderJSONLine(s.out, a.Result)
 		}
 	case "table":
 		if !a.failing && a.Error == "" {
@@ -525,10 +505,10 @@ func (s *scanState) render() error {
 	slices.SortStableFunc(s.artifacts, func(a, b scanArtifact) int {
 		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.containerKey(), b.containerKey()))
 	})
-	r := scanReport{SchemaVersion: rules.SchemaVersion, Artifacts: s.artifacts, Summary: s.summary}
+	r := scanReport{Artifacts: s.artifacts, Summary: s.summary}
 	switch s.opts.format {
 	case "json":
-		return renderScanJSON(s.out, r)
+		return renderJSONCompact(s.out, r.report())
 	case "table":
 		return renderScanTable(s.out, r, scanTableOptions{Color: s.opts.color, Cached: s.cached})
 	}
