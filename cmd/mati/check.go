@@ -6,7 +6,6 @@ import (
 	"math"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -86,8 +85,8 @@ func s3Flags() []cli.Flag {
 func limitFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.IntFlag{Name: "max-entries", Value: artifact.DefaultMaxEntries, Usage: "read at most `N` entries from an archive", Category: catLimits},
-		&cli.StringFlag{Name: "max-total-bytes", Value: exactSize(artifact.DefaultMaxTotalBytes), Usage: "read at most `SIZE` uncompressed bytes from an archive (units: KiB, MiB, GiB, TiB)", Category: catLimits},
-		&cli.StringFlag{Name: "max-member-read", Value: exactSize(artifact.DefaultMaxMemberRead), Usage: "read at most `SIZE` bytes of a member a check needs (code, requirements, JSON)", Category: catLimits},
+		&cli.StringFlag{Name: "max-total-bytes", Value: artifact.FormatSize(artifact.DefaultMaxTotalBytes), Usage: "read at most `SIZE` uncompressed bytes from an archive (units: KiB, MiB, GiB, TiB)", Category: catLimits},
+		&cli.StringFlag{Name: "max-member-read", Value: artifact.FormatSize(artifact.DefaultMaxMemberRead), Usage: "read at most `SIZE` bytes of a member a check needs (code, requirements, JSON)", Category: catLimits},
 		&cli.IntFlag{Name: "max-depth", Value: artifact.DefaultMaxDepth, Usage: "allow at most `N` elements in a member path", Category: catLimits},
 		&cli.IntFlag{Name: "max-path-len", Value: artifact.DefaultMaxPathLen, Usage: "allow member names of at most `N` bytes", Category: catLimits},
 		&cli.Float64Flag{Name: "max-ratio", Value: artifact.DefaultMaxRatio, Usage: "allow a compression `RATIO` up to this, checked after the first GiB", Category: catLimits},
@@ -282,10 +281,10 @@ func limitsFromFlags(c *cli.Context) (artifact.Limits, error) {
 		MaxTotalBytes: artifact.DefaultMaxTotalBytes,
 	}
 	var err error
-	if lim.MaxTotalBytes, err = parseSize(c.String("max-total-bytes")); err != nil {
+	if lim.MaxTotalBytes, err = artifact.ParseSize(c.String("max-total-bytes")); err != nil {
 		return lim, usageError("write a size such as 500GiB or 2TiB; a negative value disables the limit", "invalid --max-total-bytes: %v", err)
 	}
-	if lim.MaxMemberRead, err = parseSize(c.String("max-member-read")); err != nil {
+	if lim.MaxMemberRead, err = artifact.ParseSize(c.String("max-member-read")); err != nil {
 		return lim, usageError("write a size such as 16MiB", "invalid --max-member-read: %v", err)
 	}
 	if lim.MaxMemberRead == 0 {
@@ -311,68 +310,6 @@ func limitsFromFlags(c *cli.Context) (artifact.Limits, error) {
 		}
 	}
 	return lim, nil
-}
-
-// sizeUnits are the units parseSize accepts, in bytes.
-var sizeUnits = map[string]int64{
-	"": 1, "b": 1,
-	"k": 1 << 10, "kb": 1000, "kib": 1 << 10,
-	"m": 1 << 20, "mb": 1000 * 1000, "mib": 1 << 20,
-	"g": 1 << 30, "gb": 1000 * 1000 * 1000, "gib": 1 << 30,
-	"t": 1 << 40, "tb": 1000 * 1000 * 1000 * 1000, "tib": 1 << 40,
-}
-
-// parseSize reads a byte count with an optional unit, case-insensitively.
-//
-//	4194304 -> 4194304
-//	4MiB    -> 4194304
-//	1.5GiB  -> 1610612736
-//	2TB     -> 2000000000000
-//	-1      -> -1 (disables a limit)
-func parseSize(s string) (int64, error) {
-	t := strings.TrimSpace(s)
-	i := len(t)
-	for i > 0 && (t[i-1] < '0' || t[i-1] > '9') && t[i-1] != '.' {
-		i--
-	}
-	num, unit := strings.TrimSpace(t[:i]), strings.ToLower(strings.TrimSpace(t[i:]))
-	mult, ok := sizeUnits[unit]
-	if !ok || num == "" {
-		return 0, fmt.Errorf("%q is not a size", s)
-	}
-	if n, err := strconv.ParseInt(num, 10, 64); err == nil {
-		if n != 0 && (n > math.MaxInt64/mult || n < math.MinInt64/mult) {
-			return 0, fmt.Errorf("%q is too large", s)
-		}
-		return n * mult, nil
-	}
-	f, err := strconv.ParseFloat(num, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a size", s)
-	}
-	v := f * float64(mult)
-	if math.IsNaN(v) || v >= math.MaxInt64 || v <= math.MinInt64 {
-		return 0, fmt.Errorf("%q is too large", s)
-	}
-	return int64(v), nil
-}
-
-// exactSize writes n bytes with the largest binary unit that divides it
-// exactly, in a form parseSize reads back.
-//
-//	4194304       -> 4MiB
-//	1099511627776 -> 1TiB
-//	1000          -> 1000
-func exactSize(n int64) string {
-	for _, u := range []struct {
-		name string
-		size int64
-	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-		if n != 0 && n%u.size == 0 {
-			return fmt.Sprintf("%d%s", n/u.size, u.name)
-		}
-	}
-	return strconv.FormatInt(n, 10)
 }
 
 // countStdin counts the "-" arguments.
