@@ -298,4 +298,3 @@ func TestFlagsFirst(t *testing.T) {
 
 // e0 is an env for building commands only.
 func e0() *env { return &env{} }
-
