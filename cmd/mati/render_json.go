@@ -18,14 +18,20 @@ import (
 // renderJSON writes r to w as exactly one JSON document (schema_version,
 // artifacts, summary), indented, followed by a newline.
 func renderJSON(w io.Writer, r rules.Report) error {
-	return encodeJSON(w, withEmptyLists(r), "  ")
+	if err := encodeJSON(w, withEmptyLists(r), "  "); err != nil {
+		return fmt.Errorf("failed to write the JSON report: %w", err)
+	}
+	return nil
 }
 
 // renderJSONCompact writes r as renderJSON does, on one line: a bucket's
 // report can hold thousands of artifacts, and indenting costs as much as
 // encoding (jq . indents it for reading).
 func renderJSONCompact(w io.Writer, r rules.Report) error {
-	return encodeJSON(w, withEmptyLists(r), "")
+	if err := encodeJSON(w, withEmptyLists(r), ""); err != nil {
+		return fmt.Errorf("failed to write the JSON report: %w", err)
+	}
+	return nil
 }
 
 // renderJSONLine writes one artifact's result as one line of JSON (JSON
@@ -44,10 +50,7 @@ func encodeJSON(w io.Writer, v any, indent string) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", indent)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("failed to write the JSON report: %w", err)
-	}
-	return nil
+	return enc.Encode(v)
 }
 
 // withEmptyLists returns a copy of r whose nil slices are empty, so they
