@@ -103,18 +103,6 @@ func (s String) Value() (string, bool) {
 	return b.String(), true
 }
 
-// StringValue returns the value of a string literal or concatenation without
-// replacement fields, and whether n is one that decodes. A bytes literal is
-// reported too; see String.Bytes to tell them apart.
-func StringValue(n *sitter.Node, src []byte) (value string, bytes, ok bool) {
-	s, err := ReadString(n, src)
-	if err != nil {
-		return "", false, false
-	}
-	v, ok := s.Value()
-	return v, s.Bytes, ok
-}
-
 // ReadString reads a "string" or "concatenated_string" node. It returns
 // ErrNotString for another node, and a *LiteralError for a literal Python
 // would reject or that cannot be decoded (see ErrUnknownName).
