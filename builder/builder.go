@@ -47,6 +47,9 @@ type SyntaxError struct {
 	Line int
 	// Col is the 1-based column in bytes.
 	Col int
+	// Message says what was found there, e.g. `unexpected ":"` or
+	// `missing ")"`.
+	Message string
 }
 
 // Class is one builder class: a class that defines (or inherits from a class

@@ -6,8 +6,11 @@
 // None, timestamps, training step properties), and whether the step passes
 // the model the class builds.
 //
-// It parses Python with tree-sitter and never runs or imports the code. It
-// reports facts only; package rules judges them (see rules.CheckBuilder).
+// It reads Python through package pysyntax (tree-sitter, and Python's rules
+// for literals and imports, shared with package inference) and never runs
+// or imports the code. It reports facts only; package rules judges them
+// (see rules.CheckBuilder), including a file that does not parse
+// (File.SyntaxError).
 //
 // # Resolution
 //

@@ -116,6 +116,9 @@ func TestScanValues(t *testing.T) {
 	}{
 		{"literal", `"churn-model"`, true, false, "churn-model"},
 		{"concatenated", `"churn" "-model"`, true, false, "churn-model"},
+		{"escapes decoded as Python does", `"a\x41b\N{HYPHEN-MINUS}\d"`, true, false, "aAb-\\d"},
+		{"raw string", `r"a\x41"`, true, false, `a\x41`},
+		{"bytes literal", `b"churn"`, true, false, ""},
 		{"module constant", `PREFIX`, true, false, "churn"},
 		{"f-string over a constant", `f"{PREFIX}-model"`, true, false, ""},
 		{"f-string over a timestamp", `f"{PREFIX}-{int(time.time())}"`, false, true, ""},
@@ -210,8 +213,8 @@ func TestScanPositionsAndErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.SyntaxError == nil {
-		t.Error("no syntax error reported")
+	if e := f.SyntaxError; e == nil || e.Line != 5 || e.Message == "" {
+		t.Errorf("syntax error %+v, want one on line 5 with a message", e)
 	}
 	if len(f.Classes) != 1 {
 		t.Fatalf("got %d classes, want the recovered builder", len(f.Classes))

@@ -39,9 +39,8 @@ const ModeMultiModel = "MultiModel"
 type Model struct {
 	// Name is ModelName, "" if absent.
 	Name string
-	// ARN is ModelArn (DescribeModel responses only), "" if absent.
-	ARN string
-	// Region is the region in ARN, "" if there is no ARN.
+	// Region is the region in ModelArn (DescribeModel responses only), ""
+	// if there is no ARN.
 	Region string
 	// ExecutionRoleARN is ExecutionRoleArn, "" if absent.
 	ExecutionRoleARN string
@@ -55,8 +54,6 @@ type Container struct {
 	// Field is where the container is in the document, for messages:
 	// "PrimaryContainer" or "Containers[1]" (0-based, as the API lists them).
 	Field string
-	// Hostname is ContainerHostname, "" if absent.
-	Hostname string
 	// Image is the image URI, "" if absent (a model package container).
 	Image string
 	// Mode is "SingleModel", "MultiModel", or "" if absent.
@@ -118,11 +115,10 @@ type modelDoc struct {
 
 // containerDoc is one ContainerDefinition.
 type containerDoc struct {
-	ContainerHostname string
-	Image             string
-	Mode              string
-	ModelDataUrl      *string
-	ModelDataSource   *struct {
+	Image           string
+	Mode            string
+	ModelDataUrl    *string
+	ModelDataSource *struct {
 		S3DataSource *struct {
 			S3Uri           string
 			S3DataType      string
@@ -148,7 +144,7 @@ func ParseModel(r io.Reader) (Model, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return Model{}, fmt.Errorf("failed to parse model definition: %v", err)
 	}
-	m := Model{Name: doc.ModelName, ARN: doc.ModelArn, ExecutionRoleARN: doc.ExecutionRoleArn}
+	m := Model{Name: doc.ModelName, ExecutionRoleARN: doc.ExecutionRoleArn}
 	if doc.ModelArn != "" {
 		m.Region = arnRegion(doc.ModelArn)
 	}
@@ -171,7 +167,6 @@ func ParseModel(r io.Reader) (Model, error) {
 func (cd containerDoc) container(field string) Container {
 	c := Container{
 		Field:            field,
-		Hostname:         cd.ContainerHostname,
 		Image:            cd.Image,
 		Mode:             cd.Mode,
 		Environment:      cd.Environment,

@@ -35,7 +35,6 @@ func TestParseModel(t *testing.T) {
 			file: "describe_model.json",
 			want: Model{
 				Name:             "llama-lmi",
-				ARN:              "arn:aws:sagemaker:eu-west-1:123456789012:model/llama-lmi",
 				Region:           "eu-west-1",
 				ExecutionRoleARN: "arn:aws:iam::123456789012:role/SageMakerRole",
 				Containers: []Container{{
@@ -56,14 +55,12 @@ func TestParseModel(t *testing.T) {
 				Containers: []Container{
 					{
 						Field:       "Containers[0]",
-						Hostname:    "preprocess",
 						Image:       "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3",
 						Environment: map[string]string{"SAGEMAKER_PROGRAM": "preprocess.py"},
 						ModelData:   &ModelData{Field: "ModelDataUrl", URI: "s3://my-bucket/preprocess/model.tar.gz"},
 					},
 					{
 						Field:       "Containers[1]",
-						Hostname:    "predict",
 						Image:       "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.0.1-gpu-py310-cu118-ubuntu20.04-sagemaker",
 						Environment: map[string]string{},
 						ModelData:   &ModelData{Field: "ModelDataUrl", URI: "s3://my-bucket/torch/model.tar.gz"},

@@ -7,6 +7,12 @@
 // [SuggestEnv]), and what a CreateModel request or a DescribeModel response
 // says about each container ([ParseModel]).
 //
+// It also reads models from the SageMaker API ([NewSageMakerClient],
+// [DescribeModel], [ListModels]), turns a model into the artifacts to check,
+// one per container ([Targets], [ModelDataRef]), describes a container for
+// reports with its secrets masked ([ContainerView], [MaskEnv]), and parses
+// the --env and --env-file forms ([ParseEnvVar], [ParseEnvFile]).
+//
 // It reports facts, not verdicts, and imports nothing else of mati's. The
 // image table in images_gen.go is generated from data/images.json, which is
 // derived from the SageMaker Python SDK's image_uri_config files; run

@@ -155,6 +155,8 @@ var (
 	digestRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 	// versionRE matches a dotted version: "2.0.1", "2.13", "0.90".
 	versionRE = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)*$`)
+	// buildRE matches the build number after a version: "1" in "1.7-1".
+	buildRE = regexp.MustCompile(`^[0-9]+$`)
 	// componentRE matches a component token and captures name and version:
 	//   "transformers4.26.0" -> transformers, 4.26.0
 	//   "tgi1.3.1" -> tgi, 1.3.1; "sdk2.15.0" -> sdk, 2.15.0; "lmi10.0.0" -> lmi, 10.0.0
@@ -268,7 +270,7 @@ func parseTag(im *Image, repo Repository) {
 		im.Version = toks[0]
 		toks = toks[1:]
 		// XGBoost and scikit-learn versions carry a build number: "1.7-1".
-		if (repo.Family == "xgboost" || repo.Family == "sklearn") && len(toks) > 0 && isDigits(toks[0]) {
+		if (repo.Family == "xgboost" || repo.Family == "sklearn") && len(toks) > 0 && buildRE.MatchString(toks[0]) {
 			im.Version += "-" + toks[0]
 			toks = toks[1:]
 		}
@@ -305,19 +307,6 @@ func parseTag(im *Image, repo Repository) {
 			im.Components[name] = m[2]
 		}
 	}
-}
-
-// isDigits reports whether s is one or more ASCII digits.
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // Serves reports whether the image can serve an artifact of framework

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 )
 
@@ -141,14 +140,4 @@ func ParseInstanceType(s string) (InstanceType, error) {
 		return invalid("unknown instance size %q", size)
 	}
 	return InstanceType{Name: s, Family: fam, Size: size, Accelerator: f.accel, Graviton: f.graviton}, nil
-}
-
-// InstanceFamilies returns the known instance families, sorted.
-func InstanceFamilies() []string {
-	names := make([]string, 0, len(families))
-	for n := range families {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
 }

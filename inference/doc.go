@@ -3,7 +3,8 @@
 // positions and parameter counts, which packages it imports, which files its
 // model_fn opens, and where it fails to parse.
 //
-// It parses Python with tree-sitter and never runs or imports the code. It
+// It reads Python through package pysyntax (tree-sitter, and Python's rules for
+// literals and imports) and never runs or imports the code. It
 // reports facts only; package rules judges them.
 //
 // # API stability

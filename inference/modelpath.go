@@ -19,6 +19,8 @@ import (
 	"strings"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/mati-dev/mati/pysyntax"
 )
 
 // modelDir is the directory SageMaker extracts model.tar.gz into.
@@ -124,73 +126,36 @@ func (e env) clone() env {
 	return c
 }
 
-// dottedName returns the text of a name or attribute chain ("os.path.join"),
-// or "" for anything else.
-func (s *scanner) dottedName(n *sitter.Node) string {
-	switch n.Kind() {
-	case "identifier":
-		return s.text(n)
-	case "attribute":
-		obj, attr := n.ChildByFieldName("object"), n.ChildByFieldName("attribute")
-		if obj == nil || attr == nil {
-			return ""
-		}
-		if o := s.dottedName(obj); o != "" {
-			return o + "." + s.text(attr)
-		}
-	}
-	return ""
-}
-
-// stringValue evaluates a string node: a plain literal or an f-string whose
-// replacement fields are known values. Byte strings, escapes, format specs
-// and conversions are not followed.
+// stringValue evaluates a string node (see pysyntax.ReadString): a literal,
+// or an f-string whose replacement fields are plain and known values. Byte
+// strings, format specs and conversions are not followed.
 //
 //	"model.pth"              -> "model.pth"
 //	r"sub\x.bin"             -> `sub\x.bin`
+//	"sub\x41.bin"            -> "subA.bin"
 //	f"{model_dir}/model.pth" -> dir + "/model.pth"
 //	f"{model_dir!r}/x"       -> not known
-//	"a\tb"                   -> not known
+//	b"model.pth"             -> not known
 func (s *scanner) stringValue(n *sitter.Node, e env, depth int) pathVal {
-	var prefix string
-	if start := n.NamedChild(0); start != nil && start.Kind() == "string_start" {
-		prefix = strings.ToLower(strings.TrimRight(s.text(start), `"'`))
-	}
-	if strings.Contains(prefix, "b") {
+	lit, err := pysyntax.ReadString(n, s.src)
+	if err != nil || lit.Bytes {
 		return pathVal{}
 	}
-	raw, fstr := strings.Contains(prefix, "r"), strings.Contains(prefix, "f")
 	v := pathVal{ok: true}
-	for _, c := range namedChildren(n) {
-		switch c.Kind() {
-		case "string_start", "string_end":
-		case "string_content":
-			t := s.text(&c)
-			if !raw && (c.NamedChildCount() > 0 || strings.Contains(t, `\`)) {
-				return pathVal{}
-			}
-			if fstr {
-				if strings.ContainsAny(strings.ReplaceAll(strings.ReplaceAll(t, "{{", ""), "}}", ""), "{}") {
-					return pathVal{}
-				}
-				t = strings.ReplaceAll(strings.ReplaceAll(t, "{{", "{"), "}}", "}")
-			}
-			v = concat(v, pathVal{ok: true, s: t})
-		case "interpolation":
-			expr := c.ChildByFieldName("expression")
-			if expr == nil || c.ChildByFieldName("type_conversion") != nil || c.ChildByFieldName("format_specifier") != nil {
-				return pathVal{}
-			}
-			v = concat(v, s.eval(expr, e, depth+1))
-		default:
+	for _, p := range lit.Parts {
+		switch {
+		case p.Field == nil:
+			v = concat(v, pathVal{ok: true, s: p.Text})
+		case !p.Field.Plain || p.Field.Expr == nil:
 			return pathVal{}
+		default:
+			v = concat(v, s.eval(p.Field.Expr, e, depth+1))
 		}
 		if !v.ok {
 			return v
 		}
 	}
-	line, col := pos(n)
-	v.line, v.col = line, col
+	v.line, v.col = lit.Line, lit.Col
 	return normalize(v)
 }
 
@@ -222,15 +187,15 @@ func (s *scanner) eval(n *sitter.Node, e env, depth int) pathVal {
 		return s.stringValue(n, e, depth)
 	case "concatenated_string":
 		v := pathVal{ok: true}
-		for _, c := range namedChildren(n) {
-			v = concat(v, s.eval(&c, e, depth+1))
+		for _, c := range pysyntax.Named(n) {
+			v = concat(v, s.eval(c, e, depth+1))
 		}
 		return v
 	case "identifier":
 		return e[s.text(n)]
 	case "parenthesized_expression":
-		if c := namedChildren(n); len(c) == 1 {
-			return s.eval(&c[0], e, depth+1)
+		if c := pysyntax.Named(n); len(c) == 1 {
+			return s.eval(c[0], e, depth+1)
 		}
 	case "binary_operator":
 		left, right := n.ChildByFieldName("left"), n.ChildByFieldName("right")
@@ -244,16 +209,16 @@ func (s *scanner) eval(n *sitter.Node, e env, depth int) pathVal {
 		case "/":
 			return join(s.eval(left, e, depth+1), s.eval(right, e, depth+1))
 		case "%":
-			args := []sitter.Node{*right}
+			args := []*sitter.Node{right}
 			if right.Kind() == "tuple" {
-				args = namedChildren(right)
+				args = pysyntax.Named(right)
 			}
 			return s.format(left, "%s", args, e, depth)
 		}
 	case "subscript":
 		// os.environ["SM_MODEL_DIR"]
 		if val, sub := n.ChildByFieldName("value"), n.ChildByFieldName("subscript"); val != nil && sub != nil &&
-			s.dottedName(val) == "os.environ" && s.isModelDirKey(sub) {
+			pysyntax.DottedName(val, s.src) == "os.environ" && s.isModelDirKey(sub) {
 			return pathVal{ok: true, inDir: true}
 		}
 	case "call":
@@ -268,19 +233,19 @@ func (s *scanner) evalCall(n *sitter.Node, e env, depth int) pathVal {
 	if fn == nil || argList == nil || argList.Kind() != "argument_list" {
 		return pathVal{}
 	}
-	args := namedChildren(argList)
+	args := pysyntax.Named(argList)
 	for _, a := range args {
 		if k := a.Kind(); k == "keyword_argument" || k == "list_splat" || k == "dictionary_splat" {
 			return pathVal{}
 		}
 	}
-	joinAll := func(v pathVal, args []sitter.Node) pathVal {
+	joinAll := func(v pathVal, args []*sitter.Node) pathVal {
 		for _, a := range args {
-			v = join(v, s.eval(&a, e, depth+1))
+			v = join(v, s.eval(a, e, depth+1))
 		}
 		return v
 	}
-	name := s.dottedName(fn)
+	name := pysyntax.DottedName(fn, s.src)
 	switch name {
 	case "os.path.join", "path.join", "join", "posixpath.join",
 		"Path", "pathlib.Path", "PurePath", "pathlib.PurePath", "PosixPath", "pathlib.PosixPath":
@@ -290,11 +255,11 @@ func (s *scanner) evalCall(n *sitter.Node, e env, depth int) pathVal {
 		return joinAll(pathVal{ok: true}, args)
 	case "str", "os.fspath", "os.path.abspath", "os.path.normpath", "os.path.realpath", "os.path.expanduser":
 		if len(args) == 1 {
-			return s.eval(&args[0], e, depth+1)
+			return s.eval(args[0], e, depth+1)
 		}
 		return pathVal{}
 	case "os.environ.get", "os.getenv":
-		if len(args) >= 1 && s.isModelDirKey(&args[0]) {
+		if len(args) >= 1 && s.isModelDirKey(args[0]) {
 			return pathVal{ok: true, inDir: true}
 		}
 		return pathVal{}
@@ -325,7 +290,7 @@ func (s *scanner) evalCall(n *sitter.Node, e env, depth int) pathVal {
 //	"%s/model.pth" % model_dir        -> dir + "/model.pth"
 //	"{}/{}".format(model_dir, "x.pt") -> dir + "/x.pt"
 //	"{0}/model.pth".format(model_dir) -> not known
-func (s *scanner) format(t *sitter.Node, verb string, args []sitter.Node, e env, depth int) pathVal {
+func (s *scanner) format(t *sitter.Node, verb string, args []*sitter.Node, e env, depth int) pathVal {
 	tv := s.eval(t, nil, depth+1)
 	if t.Kind() != "string" || !tv.ok || tv.inDir {
 		return pathVal{}
@@ -341,7 +306,7 @@ func (s *scanner) format(t *sitter.Node, verb string, args []sitter.Node, e env,
 		}
 		v = concat(v, pathVal{ok: true, s: p, line: tv.line, col: tv.col})
 		if i < len(args) {
-			v = concat(v, s.eval(&args[i], e, depth+1))
+			v = concat(v, s.eval(args[i], e, depth+1))
 		}
 	}
 	return v
@@ -360,7 +325,7 @@ func (s *scanner) modelPaths() []PathRef {
 		e := s.consts.clone()
 		params := paramNodes(fn.ChildByFieldName("parameters"))
 		for i, p := range params {
-			name := s.paramName(&p)
+			name := s.paramName(p)
 			delete(e, name)
 			if i == 0 {
 				e[name] = pathVal{ok: true, inDir: true}
@@ -391,12 +356,12 @@ func (s *scanner) modelPaths() []PathRef {
 }
 
 // paramNodes returns the positional parameter nodes of a parameters node.
-func paramNodes(params *sitter.Node) []sitter.Node {
+func paramNodes(params *sitter.Node) []*sitter.Node {
 	if params == nil {
 		return nil
 	}
-	var out []sitter.Node
-	for _, c := range namedChildren(params) {
+	var out []*sitter.Node
+	for _, c := range pysyntax.Named(params) {
 		switch c.Kind() {
 		case "identifier", "default_parameter", "typed_default_parameter", "typed_parameter":
 			if c.Kind() == "typed_parameter" {
@@ -484,8 +449,8 @@ func (s *scanner) walkPaths(n *sitter.Node, e env, follow bool, refs *[]PathRef)
 			return
 		}
 	}
-	for _, c := range namedChildren(n) {
-		s.walkPaths(&c, e, follow, refs)
+	for _, c := range pysyntax.Named(n) {
+		s.walkPaths(c, e, follow, refs)
 	}
 }
 
@@ -495,8 +460,8 @@ func (s *scanner) forget(t *sitter.Node, e env) {
 		delete(e, s.text(t))
 		return
 	}
-	for _, c := range namedChildren(t) {
-		s.forget(&c, e)
+	for _, c := range pysyntax.Named(t) {
+		s.forget(c, e)
 	}
 }
 
@@ -518,15 +483,15 @@ func (s *scanner) followCall(n *sitter.Node, e env, refs *[]PathRef) {
 	params := paramNodes(def.ChildByFieldName("parameters"))
 	inner := s.consts.clone()
 	for _, p := range params {
-		delete(inner, s.paramName(&p))
+		delete(inner, s.paramName(p))
 		if val := p.ChildByFieldName("value"); val != nil {
 			if v := s.eval(val, s.consts, 0); v.ok {
-				inner[s.paramName(&p)] = v
+				inner[s.paramName(p)] = v
 			}
 		}
 	}
 	i := 0
-	for _, a := range namedChildren(argList) {
+	for _, a := range pysyntax.Named(argList) {
 		switch a.Kind() {
 		case "keyword_argument":
 			name, val := a.ChildByFieldName("name"), a.ChildByFieldName("value")
@@ -542,8 +507,8 @@ func (s *scanner) followCall(n *sitter.Node, e env, refs *[]PathRef) {
 			return
 		default:
 			if i < len(params) {
-				name := s.paramName(&params[i])
-				if v := s.eval(&a, e, 0); v.ok {
+				name := s.paramName(params[i])
+				if v := s.eval(a, e, 0); v.ok {
 					inner[name] = v
 				} else {
 					delete(inner, name)

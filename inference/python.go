@@ -20,6 +20,8 @@ import (
 	"unicode/utf8"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/mati-dev/mati/pysyntax"
 )
 
 // ErrInvalidUTF8 is matched (with errors.Is) by the error Scan returns when
@@ -43,9 +45,6 @@ func (e *EncodingError) Error() string {
 // Unwrap returns ErrInvalidUTF8.
 func (e *EncodingError) Unwrap() error { return ErrInvalidUTF8 }
 
-// utf8BOM is the byte order mark some editors write at the start of a file.
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
 // Scan parses one Python script and reports its handlers, nested handler
 // definitions, imports, first syntax error and model file paths. It never
 // runs or imports the code. Scan is safe for concurrent use.
@@ -61,7 +60,7 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // A leading UTF-8 byte order mark is skipped: columns on the first line do not
 // count it.
 func Scan(src []byte) (*Script, error) {
-	src = bytes.TrimPrefix(src, utf8BOM)
+	src = pysyntax.TrimBOM(src)
 
 	var encErr error
 	if off := firstInvalidUTF8(src); off >= 0 {
@@ -69,7 +68,7 @@ func Scan(src []byte) (*Script, error) {
 		encErr = &EncodingError{Line: line, Col: col}
 	}
 
-	tree, err := ParseTree(src)
+	tree, err := pysyntax.Parse(src)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +77,7 @@ func Scan(src []byte) (*Script, error) {
 	s := &scanner{
 		src:     src,
 		arity:   map[string]int{},
-		defs:    map[string]sitter.Node{},
+		defs:    map[string]*sitter.Node{},
 		consts:  env{},
 		handler: map[string]bool{},
 		script:  &Script{Coding: coding(src)},
@@ -161,19 +160,13 @@ type scanner struct {
 	// the function they are bound to, when known (def, lambda, alias).
 	arity map[string]int
 	// defs maps module-level names to their latest def statement.
-	defs map[string]sitter.Node
+	defs map[string]*sitter.Node
 	// consts maps module-level names to the path values they hold.
 	consts env
 	// modelFns are the functions bound to model_fn at module level.
-	modelFns []sitter.Node
+	modelFns []*sitter.Node
 	// modelAliases are names assigned to model_fn ("model_fn = _load").
 	modelAliases []string
-}
-
-// pos returns the 1-based line and column of a node's start.
-func pos(n *sitter.Node) (line, col int) {
-	p := n.StartPosition()
-	return int(p.Row) + 1, int(p.Column) + 1
 }
 
 // text returns the source text of n.
@@ -181,23 +174,10 @@ func (s *scanner) text(n *sitter.Node) string {
 	return n.Utf8Text(s.src)
 }
 
-// namedChildren returns the named children of n, comments left out.
-func namedChildren(n *sitter.Node) []sitter.Node {
-	var out []sitter.Node
-	for i := uint(0); i < n.NamedChildCount(); i++ {
-		c := n.NamedChild(i)
-		if c == nil || c.Kind() == "comment" {
-			continue
-		}
-		out = append(out, *c)
-	}
-	return out
-}
-
 // module reads the module body in source order.
 func (s *scanner) module(root *sitter.Node) {
-	for _, c := range namedChildren(root) {
-		s.statement(&c)
+	for _, c := range pysyntax.Named(root) {
+		s.statement(c)
 	}
 }
 
@@ -215,15 +195,15 @@ func (s *scanner) statement(n *sitter.Node) {
 			s.addHandler(name, params, BindDef)
 		}
 		s.arity[id] = params
-		s.defs[id] = *n
+		s.defs[id] = n
 		delete(s.consts, id)
 		if id == "model_fn" {
-			s.modelFns = append(s.modelFns, *n)
+			s.modelFns = append(s.modelFns, n)
 		}
 		// The body, and anything tree-sitter recovered beside it.
-		for _, c := range namedChildren(n) {
+		for _, c := range pysyntax.Named(n) {
 			if c.Kind() != "identifier" && c.Kind() != "parameters" {
-				s.nested(&c)
+				s.nested(c)
 			}
 		}
 	case "decorated_definition":
@@ -238,17 +218,17 @@ func (s *scanner) statement(n *sitter.Node) {
 			s.nested(body)
 		}
 	case "expression_statement":
-		for _, c := range namedChildren(n) {
+		for _, c := range pysyntax.Named(n) {
 			if c.Kind() == "assignment" {
-				s.assignment(&c)
+				s.assignment(c)
 			}
 		}
 	case "import_statement", "import_from_statement", "future_import_statement":
 		s.importBindings(n)
 	case "ERROR":
 		s.recoverDefs(n)
-		for _, c := range namedChildren(n) {
-			s.statement(&c)
+		for _, c := range pysyntax.Named(n) {
+			s.statement(c)
 		}
 	case "if_statement", "elif_clause", "else_clause", "try_statement", "except_clause",
 		"except_group_clause", "finally_clause", "with_statement", "for_statement",
@@ -256,8 +236,8 @@ func (s *scanner) statement(n *sitter.Node) {
 		// Compound statements: read the statements of their blocks (and of
 		// whatever tree-sitter recovered inside an ERROR). Conditions and
 		// other expressions are not statements and are skipped.
-		for _, c := range namedChildren(n) {
-			s.statement(&c)
+		for _, c := range pysyntax.Named(n) {
+			s.statement(c)
 		}
 	}
 }
@@ -302,7 +282,7 @@ func recoveredParams(n *sitter.Node) int {
 	case "parameters":
 		return countParams(n)
 	case "argument_list":
-		c := namedChildren(n)
+		c := pysyntax.Named(n)
 		for _, a := range c {
 			if a.Kind() != "identifier" {
 				return AnyParams
@@ -322,7 +302,7 @@ func (s *scanner) unbind(id string) {
 
 // addHandler records a module-level handler binding at the name node.
 func (s *scanner) addHandler(name *sitter.Node, params int, b Binding) {
-	line, col := pos(name)
+	line, col := pysyntax.Pos(name)
 	s.script.Handlers = append(s.script.Handlers, Handler{
 		Name: s.text(name), Line: line, Col: col, Params: params, Binding: b,
 	})
@@ -332,7 +312,7 @@ func (s *scanner) addHandler(name *sitter.Node, params int, b Binding) {
 // ("a = b = value"), tuple targets and annotated assignments. An annotation
 // without a value binds nothing.
 func (s *scanner) assignment(n *sitter.Node) {
-	var targets []sitter.Node
+	var targets []*sitter.Node
 	value := n
 	for value != nil && value.Kind() == "assignment" {
 		left := value.ChildByFieldName("left")
@@ -340,14 +320,14 @@ func (s *scanner) assignment(n *sitter.Node) {
 		if left == nil || right == nil {
 			return
 		}
-		targets = append(targets, *left)
+		targets = append(targets, left)
 		value = right
 	}
 	if value == nil {
 		return
 	}
 	for _, t := range targets {
-		s.bindTarget(&t, value)
+		s.bindTarget(t, value)
 	}
 }
 
@@ -371,10 +351,10 @@ func (s *scanner) bindTarget(t, value *sitter.Node) {
 			s.consts[id] = v
 		}
 	case "pattern_list", "tuple_pattern", "list_pattern":
-		elems := namedChildren(t)
-		var values []sitter.Node
+		elems := pysyntax.Named(t)
+		var values []*sitter.Node
 		if k := value.Kind(); k == "expression_list" || k == "tuple" || k == "list" {
-			values = namedChildren(value)
+			values = pysyntax.Named(value)
 		}
 		elementwise := len(values) == len(elems)
 		for _, v := range values {
@@ -384,14 +364,14 @@ func (s *scanner) bindTarget(t, value *sitter.Node) {
 		}
 		for i, e := range elems {
 			if elementwise {
-				s.bindTarget(&e, &values[i])
+				s.bindTarget(e, values[i])
 			} else {
-				s.bindUnknown(&e)
+				s.bindUnknown(e)
 			}
 		}
 	case "list_splat_pattern", "parenthesized_expression":
-		for _, c := range namedChildren(t) {
-			s.bindUnknown(&c)
+		for _, c := range pysyntax.Named(t) {
+			s.bindUnknown(c)
 		}
 	}
 }
@@ -408,8 +388,8 @@ func (s *scanner) bindUnknown(t *sitter.Node) {
 	}
 	if t.Kind() == "pattern_list" || t.Kind() == "tuple_pattern" || t.Kind() == "list_pattern" ||
 		t.Kind() == "list_splat_pattern" || t.Kind() == "parenthesized_expression" {
-		for _, c := range namedChildren(t) {
-			s.bindUnknown(&c)
+		for _, c := range pysyntax.Named(t) {
+			s.bindUnknown(c)
 		}
 	}
 }
@@ -426,40 +406,24 @@ func (s *scanner) valueArity(value *sitter.Node) (int, bool) {
 			return n, true
 		}
 	case "parenthesized_expression":
-		if c := namedChildren(value); len(c) == 1 {
-			return s.valueArity(&c[0])
+		if c := pysyntax.Named(value); len(c) == 1 {
+			return s.valueArity(c[0])
 		}
 	}
 	return AnyParams, false
 }
 
 // importBindings records the names an import statement binds at module
-// level: "import a.b" binds a, "import a.b as c" binds c, "from a import b"
-// binds b, "from a import b as c" binds c. A wildcard binds nothing known.
+// level (see pysyntax.ReadImport): "import a.b" binds a, "import a.b as c"
+// binds c, "from a import b" binds b, "from a import b as c" binds c. A
+// wildcard binds nothing known.
 func (s *scanner) importBindings(n *sitter.Node) {
-	for i := uint(0); i < n.ChildCount(); i++ {
-		if n.FieldNameForChild(uint32(i)) != "name" {
-			continue
+	im, _ := pysyntax.ReadImport(n, s.src)
+	for _, b := range im.Names {
+		if s.handler[b.Name] {
+			s.addHandler(b.Node, AnyParams, BindImport)
 		}
-		c := n.Child(i)
-		var name *sitter.Node
-		switch c.Kind() {
-		case "aliased_import":
-			name = c.ChildByFieldName("alias")
-		case "dotted_name":
-			name = c.NamedChild(0)
-			if n.Kind() != "import_statement" && c.NamedChildCount() != 1 {
-				name = nil
-			}
-		}
-		if name == nil || name.Kind() != "identifier" {
-			continue
-		}
-		id := s.text(name)
-		if s.handler[id] {
-			s.addHandler(name, AnyParams, BindImport)
-		}
-		s.unbind(id)
+		s.unbind(b.Name)
 	}
 }
 
@@ -479,7 +443,7 @@ func (s *scanner) nested(n *sitter.Node) {
 	}
 	if n.Kind() == "function_definition" {
 		if name := n.ChildByFieldName("name"); name != nil && s.handler[s.text(name)] {
-			line, col := pos(name)
+			line, col := pysyntax.Pos(name)
 			s.script.Nested = append(s.script.Nested, Handler{
 				Name: s.text(name), Line: line, Col: col,
 				Params:  countParams(n.ChildByFieldName("parameters")),
@@ -487,8 +451,8 @@ func (s *scanner) nested(n *sitter.Node) {
 			})
 		}
 	}
-	for _, c := range namedChildren(n) {
-		s.nested(&c)
+	for _, c := range pysyntax.Named(n) {
+		s.nested(c)
 	}
 }
 
@@ -507,7 +471,7 @@ func countParams(params *sitter.Node) int {
 		return 0
 	}
 	n := 0
-	for _, c := range namedChildren(params) {
+	for _, c := range pysyntax.Named(params) {
 		switch c.Kind() {
 		case "identifier", "default_parameter", "typed_default_parameter", "tuple_pattern":
 			n++
@@ -552,39 +516,19 @@ func (s *scanner) scanTree(root *sitter.Node) {
 // visit looks at one node of the document-order walk.
 func (s *scanner) visit(n *sitter.Node, seen map[string]bool) {
 	if s.script.SyntaxError == nil {
-		if msg := syntaxMessage(n, s.src); msg != "" {
-			line, col := pos(n)
+		if msg := pysyntax.SyntaxMessage(n, s.src); msg != "" {
+			line, col := pysyntax.Pos(n)
 			s.script.SyntaxError = &SyntaxError{Line: line, Col: col, Message: msg}
 		}
 	}
-	var modules []*sitter.Node
-	switch n.Kind() {
-	case "import_statement":
-		for i := uint(0); i < n.ChildCount(); i++ {
-			if n.FieldNameForChild(uint32(i)) != "name" {
-				continue
-			}
-			c := n.Child(i)
-			if c.Kind() == "aliased_import" {
-				c = c.ChildByFieldName("name")
-			}
-			modules = append(modules, c)
+	// A relative import ("from . import x") is not reported.
+	if im, ok := pysyntax.ReadImport(n, s.src); ok {
+		modules := im.Modules
+		if im.From != "" && !im.Relative {
+			modules = []string{im.From}
 		}
-	case "import_from_statement":
-		// A relative import ("from . import x") names a relative_import
-		// node and is not reported.
-		modules = append(modules, n.ChildByFieldName("module_name"))
-	case "future_import_statement":
-		line, _ := pos(n)
-		s.addImport("__future__", line, seen)
-	}
-	for _, m := range modules {
-		if m == nil || m.Kind() != "dotted_name" {
-			continue
-		}
-		if first := m.NamedChild(0); first != nil && first.Kind() == "identifier" {
-			line, _ := pos(n)
-			s.addImport(s.text(first), line, seen)
+		for _, m := range modules {
+			s.addImport(pysyntax.TopLevel(m), im.Line, seen)
 		}
 	}
 }
@@ -596,49 +540,6 @@ func (s *scanner) addImport(module string, line int, seen map[string]bool) {
 	}
 	seen[module] = true
 	s.script.Imports = append(s.script.Imports, Import{Module: module, Line: line})
-}
-
-// syntaxMessage returns a message if n is a syntax error, or "". Besides the
-// parser's ERROR and MISSING nodes, it reports Python 2 statements that
-// tree-sitter-python accepts but Python 3 rejects:
-//
-//	print "x"              -> `Python 2 print statement`
-//	print >>f, "x"         -> "" (valid Python 3 expression)
-//	exec "code"            -> `Python 2 exec statement`
-//	except ValueError, e:  -> `Python 2 "except X, name"`
-func syntaxMessage(n *sitter.Node, src []byte) string {
-	switch {
-	case n.IsMissing():
-		return fmt.Sprintf("missing %q", n.Kind())
-	case n.IsError():
-		leaf := n
-		for leaf.ChildCount() > 0 {
-			leaf = leaf.Child(0)
-		}
-		t := leaf.Utf8Text(src)
-		if t == "" || len(t) > 20 || !utf8.ValidString(t) {
-			return "invalid syntax"
-		}
-		return fmt.Sprintf("unexpected %q", t)
-	}
-	switch n.Kind() {
-	case "print_statement":
-		for _, c := range namedChildren(n) {
-			if c.Kind() == "chevron" {
-				return ""
-			}
-		}
-		return "Python 2 print statement"
-	case "exec_statement":
-		return "Python 2 exec statement"
-	case "except_clause":
-		for i := uint(0); i < n.ChildCount(); i++ {
-			if c := n.Child(i); c.Kind() == "," && !c.IsNamed() {
-				return `Python 2 "except X, name"`
-			}
-		}
-	}
-	return ""
 }
 
 // sortPathRefs orders refs by position and value and drops duplicates.

@@ -383,6 +383,15 @@ func TestScanModelPaths(t *testing.T) {
 			want: []PathRef{{Value: "model.pth", Line: 2, Col: 47}},
 		},
 		{
+			name: "escapes decoded as Python does",
+			src:  "def model_fn(d):\n    return load(os.path.join(d, 'm\\x6fdel.p\\N{LATIN SMALL LETTER T}h'))\n",
+			want: []PathRef{{Value: "model.pth", Line: 2, Col: 33}},
+		},
+		{
+			name: "bytes literal not followed",
+			src:  "def model_fn(d):\n    return load(os.path.join(d, b'model.pth'))\n",
+		},
+		{
 			name: "join with several parts",
 			src:  "def model_fn(d):\n    return load(os.path.join(d, 'sub', 'x.bin'))\n",
 			want: []PathRef{{Value: "sub/x.bin", Line: 2, Col: 40}},

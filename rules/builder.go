@@ -50,6 +50,7 @@ func BuilderRules() []BuilderRule {
 		builderRoleMissingRule,
 		builderStaticModelNameRule,
 		builderStepModelMismatchRule,
+		builderSyntaxErrorRule,
 	}
 }
 
@@ -75,7 +76,7 @@ const NoBuilderReason = "no builder class"
 // judges them with every builder rule. The Result has the shape of an
 // artifact's: the file's size, its findings (sorted) and the framework of
 // its first builder class; no entries or handlers. A file without builder
-// classes has no findings. An error means the file could not be parsed, and
+// classes has no findings but a syntax error. An error means the file could not be parsed, and
 // the Result carries it in Error.
 func CheckBuilder(path string, src []byte) (Result, error) {
 	res := Result{

@@ -1,10 +1,13 @@
 package rules
 
+import "github.com/mati-dev/mati/deploy"
+
 // SchemaVersion is the version of the JSON document. Changing the document's
 // shape bumps it.
 const SchemaVersion = 1
 
-// Report is the result of inspecting one or more artifacts.
+// Report is the result of inspecting one or more artifacts: the JSON
+// document of mati check, scan and builder.
 type Report struct {
 	SchemaVersion int      `json:"schema_version"`
 	Artifacts     []Result `json:"artifacts"`
@@ -36,6 +39,13 @@ type Result struct {
 	Findings []Finding `json:"findings"`
 	// Error is set when the artifact could not be inspected at all.
 	Error string `json:"error"`
+	// Cached is set when the result was reused from a scan cache
+	// (mati scan --cache) rather than inspected again.
+	Cached bool `json:"cached,omitempty"`
+	// Container is the container the artifact was judged for (a container
+	// of a model definition, or the --image, --env and --instance-type
+	// flags); nil for an artifact judged without one.
+	Container *deploy.ContainerView `json:"container,omitempty"`
 }
 
 // WithEmptyLists returns r with its nil lists made empty, so that the JSON

@@ -58,8 +58,7 @@ Example:
 // builderOptions are the parsed flags of "mati builder".
 type builderOptions struct {
 	format string
-	failOn rules.Severity
-	never  bool // --fail-on never
+	failOn rules.FailOn
 	color  bool
 }
 
@@ -69,16 +68,11 @@ func (e *env) builder(c *cli.Context) error {
 	if opts.format != "table" && opts.format != "json" {
 		return usageError("use --format table or --format json", "unknown format %q", opts.format)
 	}
-	switch f := c.String("fail-on"); f {
-	case "never":
-		opts.never = true
-	default:
-		s, err := rules.ParseSeverity(f)
-		if err != nil {
-			return usageError("use --fail-on error, warning, info or never", "unknown --fail-on value %q", f)
-		}
-		opts.failOn = s
+	failOn, err := failOnFromFlags(c)
+	if err != nil {
+		return err
 	}
+	opts.failOn = failOn
 	paths := c.Args().Slice()
 	if len(paths) == 0 {
 		return usageError("give one or more Python files or folders, e.g. mati builder pipelines/", "no path given")
@@ -90,8 +84,7 @@ func (e *env) builder(c *cli.Context) error {
 	for _, p := range paths {
 		report.Artifacts = append(report.Artifacts, e.checkBuilderPath(p)...)
 	}
-	report.Summary = summarize(report.Artifacts)
-	var err error
+	report.Summary = rules.Summarize(report.Artifacts)
 	switch opts.format {
 	case "json":
 		err = renderJSON(e.stdout, report)
@@ -101,19 +94,7 @@ func (e *env) builder(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("failed to write the report: %w", err)
 	}
-	if report.Summary.Failed > 0 {
-		return errNotInspected
-	}
-	if !opts.never {
-		for _, a := range report.Artifacts {
-			for _, f := range a.Findings {
-				if f.Severity >= opts.failOn {
-					return errFindings
-				}
-			}
-		}
-	}
-	return nil
+	return outcomeError(rules.Judge(report.Artifacts, opts.failOn))
 }
 
 // checkBuilderPath judges the file at p, or the Python files below folder

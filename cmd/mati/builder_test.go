@@ -30,6 +30,7 @@ func TestBuilderExitCodes(t *testing.T) {
 	}{
 		{name: "correct builders", args: []string{"ok_xgboost.py", "ok_pytorch.py", "ok_sklearn.py"}, wantCode: exitOK, wantOut: "3 files, 0 errors, 0 warnings, 0 info"},
 		{name: "error finding", args: []string{"bad_role_missing.py"}, wantCode: exitFindings, wantOut: "builder-role-missing"},
+		{name: "file that does not parse", args: []string{"bad_syntax_error.py", "ok_modern_syntax.py"}, wantCode: exitFindings, wantOut: "builder-syntax-error"},
 		{name: "warning under the default fail-on", args: []string{"bad_static_model_name.py"}, wantCode: exitOK, wantOut: "builder-static-model-name"},
 		{name: "warning with fail-on warning", args: []string{"--fail-on", "warning", "bad_static_model_name.py"}, wantCode: exitFindings},
 		{name: "fail-on never", args: []string{"bad_role_missing.py", "--fail-on", "never"}, wantCode: exitOK},
@@ -82,7 +83,7 @@ func TestBuilderJSON(t *testing.T) {
 		}
 		want.Artifacts = append(want.Artifacts, res)
 	}
-	want.Summary = summarize(want.Artifacts)
+	want.Summary = rules.Summarize(want.Artifacts)
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("JSON report (-want +got):\n%s", d)
 	}
@@ -119,7 +120,7 @@ func TestBuilderTableColor(t *testing.T) {
 		Source: "step.py", Framework: "xgboost", FrameworkReason: "model class",
 		Findings: []rules.Finding{{RuleID: "builder-role-missing", Severity: rules.Error, Path: "step.py", Line: 3, Column: 5, Message: "no role"}},
 	}}}
-	r.Summary = summarize(r.Artifacts)
+	r.Summary = rules.Summarize(r.Artifacts)
 	var plain, color bytes.Buffer
 	if err := renderBuilderTable(&plain, r, tableOptions{}); err != nil {
 		t.Fatal(err)

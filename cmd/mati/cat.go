@@ -46,7 +46,7 @@ func (e *env) cat(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	src, err := e.source(ref, s3FromFlags(c))
+	src, err := e.source(ref, s3FromFlags(c).artifactOptions())
 	if err != nil {
 		return fmt.Errorf("failed to inspect %q: %w", ref, err)
 	}

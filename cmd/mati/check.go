@@ -1,20 +1,17 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"math"
 	"os"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/mati-dev/mati/artifact"
+	"github.com/mati-dev/mati/deploy"
 	"github.com/mati-dev/mati/rules"
 )
 
@@ -88,8 +85,8 @@ func s3Flags() []cli.Flag {
 func limitFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.IntFlag{Name: "max-entries", Value: artifact.DefaultMaxEntries, Usage: "read at most `N` entries from an archive", Category: catLimits},
-		&cli.StringFlag{Name: "max-total-bytes", Value: exactSize(artifact.DefaultMaxTotalBytes), Usage: "read at most `SIZE` uncompressed bytes from an archive (units: KiB, MiB, GiB, TiB)", Category: catLimits},
-		&cli.StringFlag{Name: "max-member-read", Value: exactSize(artifact.DefaultMaxMemberRead), Usage: "read at most `SIZE` bytes of a member a check needs (code, requirements, JSON)", Category: catLimits},
+		&cli.StringFlag{Name: "max-total-bytes", Value: artifact.FormatSize(artifact.DefaultMaxTotalBytes), Usage: "read at most `SIZE` uncompressed bytes from an archive (units: KiB, MiB, GiB, TiB)", Category: catLimits},
+		&cli.StringFlag{Name: "max-member-read", Value: artifact.FormatSize(artifact.DefaultMaxMemberRead), Usage: "read at most `SIZE` bytes of a member a check needs (code, requirements, JSON)", Category: catLimits},
 		&cli.IntFlag{Name: "max-depth", Value: artifact.DefaultMaxDepth, Usage: "allow at most `N` elements in a member path", Category: catLimits},
 		&cli.IntFlag{Name: "max-path-len", Value: artifact.DefaultMaxPathLen, Usage: "allow member names of at most `N` bytes", Category: catLimits},
 		&cli.Float64Flag{Name: "max-ratio", Value: artifact.DefaultMaxRatio, Usage: "allow a compression `RATIO` up to this, checked after the first GiB", Category: catLimits},
@@ -99,8 +96,7 @@ func limitFlags() []cli.Flag {
 // checkOptions are the parsed flags of "mati check".
 type checkOptions struct {
 	format  string
-	failOn  rules.Severity
-	never   bool // --fail-on never
+	failOn  rules.FailOn
 	verbose bool
 	color   bool
 	cfg     rules.Config
@@ -140,41 +136,45 @@ func (e *env) check(c *cli.Context) error {
 		e.noteDecoder()
 	}
 	var report rules.Report
-	var containers []*containerView
 	if fromModel {
-		report, containers = e.inspectTargets(c.Context, targets, opts.s3)
+		report = e.inspectTargets(c.Context, targets, opts.s3)
 	} else {
 		report = e.inspectAll(c.Context, refs, opts.cfg, opts.s3)
-		containers = flagContainers(opts.cfg, len(report.Artifacts))
+		if v := flagContainer(opts.cfg); v != nil {
+			for i := range report.Artifacts {
+				report.Artifacts[i].Container = v
+			}
+		}
 	}
 	switch opts.format {
 	case "json":
-		err = renderJSONContainers(e.stdout, report, containers)
+		err = renderJSON(e.stdout, report)
 	default:
-		err = renderTable(e.stdout, report, tableOptions{Color: opts.color, Verbose: opts.verbose, Containers: containers})
+		err = renderTable(e.stdout, report, tableOptions{Color: opts.color, Verbose: opts.verbose})
 	}
 	if err != nil {
 		return fmt.Errorf("failed to write the report: %w", err)
 	}
-	return outcome(report, opts)
+	return outcomeError(rules.Judge(report.Artifacts, opts.failOn))
 }
 
-// outcome returns the error that decides the exit code of a finished check:
-// errNotInspected if an artifact could not be inspected, else errFindings if
-// a finding is at or above --fail-on, else nil.
-func outcome(r rules.Report, opts checkOptions) error {
-	if r.Summary.Failed > 0 {
+// failOnFromFlags reads --fail-on, shared by the commands that judge.
+func failOnFromFlags(c *cli.Context) (rules.FailOn, error) {
+	f, err := rules.ParseFailOn(c.String("fail-on"))
+	if err != nil {
+		return f, usageError("use --fail-on error, warning, info or never", "unknown --fail-on value %q", c.String("fail-on"))
+	}
+	return f, nil
+}
+
+// outcomeError returns the error that decides the exit code of a finished
+// run: errNotInspected, errFindings or nil.
+func outcomeError(o rules.Outcome) error {
+	switch o {
+	case rules.OutcomeNotInspected:
 		return errNotInspected
-	}
-	if opts.never {
-		return nil
-	}
-	for _, a := range r.Artifacts {
-		for _, f := range a.Findings {
-			if f.Severity >= opts.failOn {
-				return errFindings
-			}
-		}
+	case rules.OutcomeFindings:
+		return errFindings
 	}
 	return nil
 }
@@ -188,16 +188,11 @@ func (e *env) checkFlags(c *cli.Context) (checkOptions, error) {
 	if opts.format != "table" && opts.format != "json" {
 		return opts, usageError("use --format table or --format json", "unknown format %q", opts.format)
 	}
-	switch f := c.String("fail-on"); f {
-	case "never":
-		opts.never = true
-	default:
-		s, err := rules.ParseSeverity(f)
-		if err != nil {
-			return opts, usageError("use --fail-on error, warning, info or never", "unknown --fail-on value %q", f)
-		}
-		opts.failOn = s
+	failOn, err := failOnFromFlags(c)
+	if err != nil {
+		return opts, err
 	}
+	opts.failOn = failOn
 	opts.color = e.useColor(e.stdout, c.Bool("no-color"))
 	cfg, err := deploymentConfig(c)
 	if err != nil {
@@ -235,7 +230,7 @@ func deploymentConfig(c *cli.Context) (rules.Config, error) {
 		if err != nil {
 			return cfg, usageError("", "failed to read env file %q: %v", name, err)
 		}
-		vars, err := parseEnvFile(b)
+		vars, err := deploy.ParseEnvFile(b)
 		if err != nil {
 			return cfg, usageError("write one KEY=VALUE per line; # starts a comment", "failed to read env file %q: %v", name, err)
 		}
@@ -244,69 +239,13 @@ func deploymentConfig(c *cli.Context) (rules.Config, error) {
 		}
 	}
 	for _, kv := range c.StringSlice("env") {
-		k, v, err := parseEnvVar(kv)
+		k, v, err := deploy.ParseEnvVar(kv)
 		if err != nil {
 			return cfg, usageError("write --env KEY=VALUE, e.g. --env SAGEMAKER_PROGRAM=inference.py", "invalid --env %q: %v", kv, err)
 		}
 		cfg.Env[k] = v
 	}
 	return cfg, nil
-}
-
-// envName matches an environment variable name.
-//
-//	SAGEMAKER_PROGRAM -> match
-//	HF_TASK           -> match
-//	_x1               -> match
-//	1ABC, A-B, A B    -> no match
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// parseEnvVar splits "KEY=VALUE" (VALUE may be empty or hold "=").
-func parseEnvVar(kv string) (key, value string, err error) {
-	key, value, ok := strings.Cut(kv, "=")
-	if !ok {
-		return "", "", fmt.Errorf("want KEY=VALUE")
-	}
-	if !envName.MatchString(key) {
-		return "", "", fmt.Errorf("invalid name %q", key)
-	}
-	return key, value, nil
-}
-
-// parseEnvFile reads KEY=VALUE lines: blank lines and lines starting with #
-// are skipped, a leading "export " is allowed, and a value wrapped in one
-// pair of single or double quotes is unwrapped.
-//
-//	SAGEMAKER_PROGRAM=serve.py       -> SAGEMAKER_PROGRAM = serve.py
-//	export HF_TASK="text-generation" -> HF_TASK = text-generation
-//	# a comment                      -> skipped
-func parseEnvFile(b []byte) (map[string]string, error) {
-	vars := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		line = strings.TrimSpace(strings.TrimPrefix(line, "export "))
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			return nil, fmt.Errorf("line %d: want KEY=VALUE", n)
-		}
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		if !envName.MatchString(k) {
-			return nil, fmt.Errorf("line %d: invalid name %q", n, k)
-		}
-		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-			v = v[1 : len(v)-1]
-		}
-		vars[k] = v
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	return vars, nil
 }
 
 // s3FromFlags reads the S3 flags.
@@ -345,10 +284,10 @@ func limitsFromFlags(c *cli.Context) (artifact.Limits, error) {
 		MaxTotalBytes: artifact.DefaultMaxTotalBytes,
 	}
 	var err error
-	if lim.MaxTotalBytes, err = parseSize(c.String("max-total-bytes")); err != nil {
+	if lim.MaxTotalBytes, err = artifact.ParseSize(c.String("max-total-bytes")); err != nil {
 		return lim, usageError("write a size such as 500GiB or 2TiB; a negative value disables the limit", "invalid --max-total-bytes: %v", err)
 	}
-	if lim.MaxMemberRead, err = parseSize(c.String("max-member-read")); err != nil {
+	if lim.MaxMemberRead, err = artifact.ParseSize(c.String("max-member-read")); err != nil {
 		return lim, usageError("write a size such as 16MiB", "invalid --max-member-read: %v", err)
 	}
 	if lim.MaxMemberRead == 0 {
@@ -376,68 +315,6 @@ func limitsFromFlags(c *cli.Context) (artifact.Limits, error) {
 	return lim, nil
 }
 
-// sizeUnits are the units parseSize accepts, in bytes.
-var sizeUnits = map[string]int64{
-	"": 1, "b": 1,
-	"k": 1 << 10, "kb": 1000, "kib": 1 << 10,
-	"m": 1 << 20, "mb": 1000 * 1000, "mib": 1 << 20,
-	"g": 1 << 30, "gb": 1000 * 1000 * 1000, "gib": 1 << 30,
-	"t": 1 << 40, "tb": 1000 * 1000 * 1000 * 1000, "tib": 1 << 40,
-}
-
-// parseSize reads a byte count with an optional unit, case-insensitively.
-//
-//	4194304 -> 4194304
-//	4MiB    -> 4194304
-//	1.5GiB  -> 1610612736
-//	2TB     -> 2000000000000
-//	-1      -> -1 (disables a limit)
-func parseSize(s string) (int64, error) {
-	t := strings.TrimSpace(s)
-	i := len(t)
-	for i > 0 && (t[i-1] < '0' || t[i-1] > '9') && t[i-1] != '.' {
-		i--
-	}
-	num, unit := strings.TrimSpace(t[:i]), strings.ToLower(strings.TrimSpace(t[i:]))
-	mult, ok := sizeUnits[unit]
-	if !ok || num == "" {
-		return 0, fmt.Errorf("%q is not a size", s)
-	}
-	if n, err := strconv.ParseInt(num, 10, 64); err == nil {
-		if n != 0 && (n > math.MaxInt64/mult || n < math.MinInt64/mult) {
-			return 0, fmt.Errorf("%q is too large", s)
-		}
-		return n * mult, nil
-	}
-	f, err := strconv.ParseFloat(num, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a size", s)
-	}
-	v := f * float64(mult)
-	if math.IsNaN(v) || v >= math.MaxInt64 || v <= math.MinInt64 {
-		return 0, fmt.Errorf("%q is too large", s)
-	}
-	return int64(v), nil
-}
-
-// exactSize writes n bytes with the largest binary unit that divides it
-// exactly, in a form parseSize reads back.
-//
-//	4194304       -> 4MiB
-//	1099511627776 -> 1TiB
-//	1000          -> 1000
-func exactSize(n int64) string {
-	for _, u := range []struct {
-		name string
-		size int64
-	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-		if n != 0 && n%u.size == 0 {
-			return fmt.Sprintf("%d%s", n/u.size, u.name)
-		}
-	}
-	return strconv.FormatInt(n, 10)
-}
-
 // countStdin counts the "-" arguments.
 func countStdin(refs []string) int {
 	n := 0
@@ -455,24 +332,21 @@ func countStdin(refs []string) int {
 func (e *env) inspectAll(ctx context.Context, refs []string, cfg rules.Config, s3 s3Settings) rules.Report {
 	report := rules.Report{SchemaVersion: rules.SchemaVersion, Artifacts: []rules.Result{}}
 	for _, ref := range refs {
-		res, err := e.inspectOne(ctx, ref, cfg, s3)
+		res, err := e.judge(ctx, ref, cfg, s3.artifactOptions())
 		if err != nil {
 			printError(e.stderr, fmt.Errorf("failed to inspect %q: %w", ref, err))
-			if res.Error == "" {
-				res.Error = oneLine(err.Error())
-			}
 		}
-		res.Findings = rules.SortFindings(res.Findings)
 		report.Artifacts = append(report.Artifacts, res)
 	}
-	report.Summary = summarize(report.Artifacts)
+	report.Summary = rules.Summarize(report.Artifacts)
 	return report
 }
 
-// inspectOne opens and inspects one artifact. On error the result still
-// names the source.
-func (e *env) inspectOne(ctx context.Context, ref string, cfg rules.Config, s3 s3Settings) (rules.Result, error) {
-	src, err := e.source(ref, s3)
+// judge opens and judges one artifact, as check, scan and ls do ("-" reads
+// standard input). On error the result still names the artifact and says
+// why in Error. Findings are sorted.
+func (e *env) judge(ctx context.Context, ref string, cfg rules.Config, opts artifact.Options) (rules.Result, error) {
+	src, err := e.source(ref, opts)
 	if err != nil {
 		return emptyResult(ref, err), err
 	}
@@ -483,15 +357,19 @@ func (e *env) inspectOne(ctx context.Context, ref string, cfg rules.Config, s3 s
 	if res.Framework == "" {
 		res.Framework = "unknown"
 	}
+	if err != nil && res.Error == "" {
+		res.Error = oneLine(err.Error())
+	}
+	res.Findings = rules.SortFindings(res.Findings)
 	return res, err
 }
 
 // source returns the source ref names; "-" reads e.stdin.
-func (e *env) source(ref string, s3 s3Settings) (artifact.Source, error) {
+func (e *env) source(ref string, opts artifact.Options) (artifact.Source, error) {
 	if ref == "-" {
 		return artifact.NewReaderSource("-", e.stdin), nil
 	}
-	return artifact.Parse(ref, s3.artifactOptions())
+	return artifact.Parse(ref, opts)
 }
 
 // emptyResult is the result for an artifact that could not even be opened.
@@ -505,25 +383,4 @@ func emptyResult(ref string, err error) rules.Result {
 		Findings:  []rules.Finding{},
 		Error:     oneLine(err.Error()),
 	}
-}
-
-// summarize counts artifacts, failures and findings by severity.
-func summarize(rs []rules.Result) rules.Summary {
-	s := rules.Summary{Artifacts: len(rs)}
-	for _, r := range rs {
-		if r.Error != "" {
-			s.Failed++
-		}
-		for _, f := range r.Findings {
-			switch f.Severity {
-			case rules.Error:
-				s.Errors++
-			case rules.Warning:
-				s.Warnings++
-			case rules.Info:
-				s.Infos++
-			}
-		}
-	}
-	return s
 }

@@ -1,33 +1,18 @@
 package main
 
 // The rules for checking a model definition (--create-model FILE,
-// --sagemaker-model NAME) are:
-//   - each container of the model is checked with its own artifact: the one
-//     its ModelDataUrl or ModelDataSource.S3DataSource.S3Uri points at (an
-//     S3Prefix is read as the s3://bucket/prefix/ folder);
-//   - ARTIFACT arguments, when given, replace those: exactly one per
-//     container, matched in the order of Containers (one for a
-//     PrimaryContainer), so that a local copy can be checked without S3;
-//   - a container's Image, Environment and model data, and the region of
-//     ModelArn, go into rules.Config; --env and --env-file values are set over
-//     the container's Environment, --image replaces the image of a
-//     one-container model, and --instance-type applies to every container
-//     (a model does not name its instance type);
-//   - a container with nothing to inspect (a model package, a multi-model
-//     prefix, model data only in the image) is skipped with a warning;
-//     model data that is not an s3:// URI cannot be fetched, and the
-//     container is reported as not inspected;
-//   - local paths named inside a model definition are never opened.
+// --sagemaker-model NAME) are deploy.Targets', with the flags as the
+// overrides: --env and --env-file values are set over each container's
+// Environment, --image replaces the image of a one-container model,
+// --instance-type applies to every container, and ARTIFACT arguments, when
+// given, replace the model data (exactly one per container). The region of
+// ModelArn, else --region, goes into rules.Config.
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
-	"slices"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -65,8 +50,8 @@ func sagemakerScanFlags() []cli.Flag {
 }
 
 // sagemakerFromFlags reads the SageMaker API settings.
-func sagemakerFromFlags(c *cli.Context) sagemakerSettings {
-	return sagemakerSettings{
+func sagemakerFromFlags(c *cli.Context) deploy.SageMakerSettings {
+	return deploy.SageMakerSettings{
 		Profile:     c.String("profile"),
 		Region:      c.String("region"),
 		EndpointURL: c.String("sagemaker-endpoint-url"),
@@ -78,31 +63,13 @@ func modelFlagSet(c *cli.Context) bool {
 	return c.String("create-model") != "" || c.String("sagemaker-model") != ""
 }
 
-// target is one artifact to inspect and the container it is checked for.
+// target is one artifact to inspect and the configuration it is judged
+// with: a container of a model definition, or (Target.View nil) an
+// artifact checked without one.
 type target struct {
-	// ref is the artifact as artifact.Parse reads it; "" when skip or err is
-	// set.
-	ref string
+	deploy.Target
 	// cfg is the configuration the artifact is judged with.
 	cfg rules.Config
-	// container is what the report shows about the container; nil for an
-	// artifact checked without a container.
-	container *containerView
-	// skip says why the container has no artifact to inspect ("" when it
-	// has one); the container is left out of the report with a warning.
-	skip string
-	// err is set when the container's artifact cannot be fetched; the
-	// container is reported as not inspected.
-	err error
-}
-
-// name is how messages name the target's container, e.g.
-// `PrimaryContainer of model "churn"`.
-func (t target) name() string {
-	if t.container == nil {
-		return t.ref
-	}
-	return t.container.label()
 }
 
 // modelTargets returns one target per container of m. base holds the
@@ -111,66 +78,17 @@ func (t target) name() string {
 // container, in order, to inspect instead of the model data; the caller
 // checks the count.
 func modelTargets(m deploy.Model, base rules.Config, overrides []string) []target {
-	ts := make([]target, 0, len(m.Containers))
-	for i, c := range m.Containers {
+	dts := deploy.Targets(m, deploy.Overrides{Env: base.Env, Image: base.Image, InstanceType: base.InstanceType, Artifacts: overrides})
+	ts := make([]target, len(dts))
+	for i, dt := range dts {
 		cfg := base
-		cfg.Env = maps.Clone(c.Environment)
-		if cfg.Env == nil {
-			cfg.Env = map[string]string{}
+		cfg.Env, cfg.Image, cfg.ModelData = dt.Env, dt.Image, dt.Container.ModelData
+		if dt.Region != "" {
+			cfg.Region = dt.Region
 		}
-		maps.Copy(cfg.Env, base.Env)
-		if cfg.Image == "" {
-			cfg.Image = c.Image
-		}
-		if m.Region != "" {
-			cfg.Region = m.Region
-		}
-		cfg.ModelData = c.ModelData
-		t := target{cfg: cfg, container: newContainerView(m.Name, c.Field, cfg)}
-		if c.ModelData != nil {
-			t.container.ModelData = c.ModelData.URI
-		}
-		switch {
-		case overrides != nil:
-			t.ref = overrides[i]
-		default:
-			t.ref, t.skip, t.err = modelDataRef(c)
-			if t.err != nil {
-				t.err = fmt.Errorf("failed to inspect %s: %w", t.name(), t.err)
-			}
-		}
-		ts = append(ts, t)
+		ts[i] = target{Target: dt, cfg: cfg}
 	}
 	return ts
-}
-
-// errNotS3 is wrapped when a container's model data is not an s3:// URI.
-var errNotS3 = errors.New("not an s3:// URI")
-
-// modelDataRef returns the artifact a container's model data names, or why
-// there is none to inspect (skip), or why it cannot be fetched (err).
-//
-//	ModelDataUrl s3://b/m.tar.gz                  -> s3://b/m.tar.gz
-//	S3DataSource s3://b/llama/ (S3Prefix, None)   -> s3://b/llama/
-//	S3DataSource s3://b/llama  (S3Prefix, None)   -> s3://b/llama/
-//	ModelDataUrl s3://b/models/ (MultiModel)      -> skip
-//	ModelDataUrl /home/me/m.tar.gz                -> err
-func modelDataRef(c deploy.Container) (ref, skip string, err error) {
-	md := c.ModelData
-	switch {
-	case md == nil && c.ModelPackageName != "":
-		return "", fmt.Sprintf("it runs model package %q, whose artifacts mati does not read; give the artifact as ARTIFACT", c.ModelPackageName), nil
-	case md == nil:
-		return "", "it names no model data (the model comes with the image or is downloaded at start)", nil
-	case md.MultiModel:
-		return "", fmt.Sprintf("it is a multi-model container: the archives under %q are loaded on demand; give one as ARTIFACT", md.URI), nil
-	case !strings.HasPrefix(md.URI, "s3://"):
-		return "", "", &cliError{kind: errNotInspected, err: fmt.Errorf("%s %q: %w", md.Field, md.URI, errNotS3),
-			hint: "SageMaker reads model data from S3 only; give a local copy as ARTIFACT to check it"}
-	case md.Prefix() && !strings.HasSuffix(md.URI, "/"):
-		return md.URI + "/", "", nil
-	}
-	return md.URI, "", nil
 }
 
 // readModelFile reads a CreateModel request or a describe-model response
@@ -229,30 +147,29 @@ func (e *env) modelCheckTargets(c *cli.Context, cfg rules.Config, refs []string)
 }
 
 // describeModel reads a model with DescribeModel.
-func (e *env) describeModel(ctx context.Context, s sagemakerSettings, name string) (deploy.Model, error) {
+func (e *env) describeModel(ctx context.Context, s deploy.SageMakerSettings, name string) (deploy.Model, error) {
 	api, err := newSageMakerClient(ctx, s)
 	if err != nil {
 		return deploy.Model{}, err
 	}
-	return describeSageMakerModel(ctx, api, name)
+	return deploy.DescribeModel(ctx, api, name)
 }
 
-// inspectTargets inspects every target in order and returns one report and
-// the containers of its artifacts, index for index. Skipped containers are
-// reported on stderr and left out.
-func (e *env) inspectTargets(ctx context.Context, ts []target, s3 s3Settings) (rules.Report, []*containerView) {
+// inspectTargets inspects every target in order and returns one report,
+// each artifact with its container. Skipped containers are reported on
+// stderr and left out.
+func (e *env) inspectTargets(ctx context.Context, ts []target, s3 s3Settings) rules.Report {
 	report := rules.Report{SchemaVersion: rules.SchemaVersion, Artifacts: []rules.Result{}}
-	var views []*containerView
 	for _, t := range ts {
 		res, ok := e.inspectTarget(ctx, t, s3)
 		if !ok {
 			continue
 		}
+		res.Container = t.View
 		report.Artifacts = append(report.Artifacts, res)
-		views = append(views, t.container)
 	}
-	report.Summary = summarize(report.Artifacts)
-	return report, views
+	report.Summary = rules.Summarize(report.Artifacts)
+	return report
 }
 
 // inspectTarget inspects one target. It returns ok false for a skipped
@@ -260,125 +177,29 @@ func (e *env) inspectTargets(ctx context.Context, ts []target, s3 s3Settings) (r
 // kept in the result, as inspectAll does.
 func (e *env) inspectTarget(ctx context.Context, t target, s3 s3Settings) (rules.Result, bool) {
 	switch {
-	case t.skip != "":
-		printWarning(e.stderr, "skipped %s: %s", t.name(), t.skip)
+	case t.Skip != "":
+		printWarning(e.stderr, "skipped %s: %s", t.Name(), t.Skip)
 		return rules.Result{}, false
-	case t.err != nil:
-		printError(e.stderr, t.err)
-		name := t.name()
-		if t.container != nil && t.container.ModelData != "" {
-			name = t.container.ModelData
+	case t.Err != nil:
+		printError(e.stderr, t.Err)
+		name := t.Name()
+		if t.View != nil && t.View.ModelData != "" {
+			name = t.View.ModelData
 		}
-		return emptyResult(name, t.err), true
+		return emptyResult(name, t.Err), true
 	}
-	res, err := e.inspectOne(ctx, t.ref, t.cfg, s3)
+	res, err := e.judge(ctx, t.Ref, t.cfg, s3.artifactOptions())
 	if err != nil {
-		printError(e.stderr, fmt.Errorf("failed to inspect %q for %s: %w", t.ref, t.name(), err))
-		if res.Error == "" {
-			res.Error = oneLine(err.Error())
-		}
+		printError(e.stderr, fmt.Errorf("failed to inspect %q for %s: %w", t.Ref, t.Name(), err))
 	}
-	res.Findings = rules.SortFindings(res.Findings)
 	return res, true
 }
 
-// containerView is the container an artifact was judged for, as the report
-// shows it. Values of environment variables that look secret are masked.
-type containerView struct {
-	// Model is the model's name, "" if the definition names none.
-	Model string `json:"model"`
-	// Field is the container's place in the definition: "PrimaryContainer"
-	// or "Containers[1]" (0-based); "" for the --image, --env and
-	// --instance-type flags of a plain check.
-	Field string `json:"field"`
-	// Image is the image URI, "" if unknown.
-	Image string `json:"image"`
-	// Framework is the serving stack of a SageMaker framework image
-	// ("xgboost", "pytorch", "djl", ...); "" for other images.
-	Framework string `json:"framework"`
-	// Version is the framework version in the image tag, "" if none.
-	Version string `json:"version"`
-	// Variant is the processor the image is built for: "cpu", "gpu",
-	// "neuron", "neuronx", or "any" when the tag does not say; "" for other
-	// images.
-	Variant string `json:"variant"`
-	// InstanceType is --instance-type, "" if not given.
-	InstanceType string `json:"instance_type"`
-	// ModelData is the container's model data URI, "" if none.
-	ModelData string `json:"model_data"`
-	// Environment is the environment the container sees, secrets masked.
-	Environment map[string]string `json:"environment"`
-}
-
-// newContainerView describes the container at field of model for cfg.
-func newContainerView(model, field string, cfg rules.Config) *containerView {
-	v := &containerView{
-		Model:        model,
-		Field:        field,
-		Image:        cfg.Image,
-		InstanceType: cfg.InstanceType,
-		Environment:  maskEnv(cfg.Env),
-	}
-	if im, err := deploy.ParseImage(cfg.Image); err == nil && im.Known {
-		v.Framework, v.Version, v.Variant = im.Family, im.Version, string(im.Processor)
-		if im.Processor == deploy.ProcessorAny {
-			v.Variant = "any"
-		}
-	}
-	return v
-}
-
-// flagContainers returns, for n artifacts of a plain check, the container
-// the deployment flags describe: nil when no flag says anything about it.
-func flagContainers(cfg rules.Config, n int) []*containerView {
+// flagContainer returns the container the deployment flags of a plain check
+// describe: nil when no flag says anything about it.
+func flagContainer(cfg rules.Config) *deploy.ContainerView {
 	if cfg.Image == "" && cfg.InstanceType == "" && len(cfg.Env) == 0 {
 		return nil
 	}
-	v := newContainerView("", "", cfg)
-	views := make([]*containerView, n)
-	for i := range views {
-		views[i] = v
-	}
-	return views
-}
-
-// label is e.g. `PrimaryContainer of model "churn"`, or names the flags for
-// a plain check.
-func (v *containerView) label() string {
-	switch {
-	case v.Field == "":
-		return "--image, --env and --instance-type"
-	case v.Model == "":
-		return v.Field
-	}
-	return fmt.Sprintf("%s of model %q", v.Field, v.Model)
-}
-
-// secretWords are the parts of a variable name that make its value secret,
-// matched case-insensitively anywhere in the name.
-var secretWords = []string{"KEY", "SECRET", "TOKEN", "PASSWORD", "CREDENTIAL", "AUTH", "PRIVATE"}
-
-// maskedValue replaces the value of a secret-looking variable.
-const maskedValue = "****"
-
-// isSecretName reports whether the value of the variable name looks secret.
-//
-//	HF_TOKEN, hf_api_key, DB_PASSWORD, OAUTH_CLIENT -> true
-//	SAGEMAKER_PROGRAM, HF_MODEL_ID                  -> false
-func isSecretName(name string) bool {
-	up := strings.ToUpper(name)
-	return slices.ContainsFunc(secretWords, func(w string) bool { return strings.Contains(up, w) })
-}
-
-// maskEnv returns a copy of env whose secret-looking values are masked;
-// never nil.
-func maskEnv(env map[string]string) map[string]string {
-	out := make(map[string]string, len(env))
-	for k, v := range env {
-		if isSecretName(k) {
-			v = maskedValue
-		}
-		out[k] = v
-	}
-	return out
+	return deploy.NewContainerView("", "", cfg.Image, cfg.InstanceType, cfg.Env)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"reflect"
 	"slices"
 	"strings"
@@ -14,84 +13,6 @@ import (
 	"github.com/mati-dev/mati/deploy"
 	"github.com/mati-dev/mati/rules"
 )
-
-func TestIsSecretName(t *testing.T) {
-	tests := []struct {
-		name string
-		want bool
-	}{
-		{"HF_TOKEN", true},
-		{"hf_api_key", true},
-		{"DB_Password", true},
-		{"AWS_SECRET_ACCESS_KEY", true},
-		{"GOOGLE_APPLICATION_CREDENTIALS", true},
-		{"OAUTH_CLIENT", true},
-		{"PRIVATE_REGISTRY", true},
-		{"SAGEMAKER_PROGRAM", false},
-		{"HF_MODEL_ID", false},
-		{"OPTION_ROLLING_BATCH", false},
-		{"", false},
-	}
-	for _, tt := range tests {
-		if got := isSecretName(tt.name); got != tt.want {
-			t.Errorf("isSecretName(%q) = %v, want %v", tt.name, got, tt.want)
-		}
-	}
-}
-
-func TestMaskEnv(t *testing.T) {
-	in := map[string]string{"HF_TOKEN": "hf_live_0123", "SAGEMAKER_PROGRAM": "inference.py", "api_key": ""}
-	want := map[string]string{"HF_TOKEN": "****", "SAGEMAKER_PROGRAM": "inference.py", "api_key": "****"}
-	if d := cmp.Diff(want, maskEnv(in)); d != "" {
-		t.Errorf("maskEnv (-want +got):\n%s", d)
-	}
-	if in["HF_TOKEN"] != "hf_live_0123" {
-		t.Error("maskEnv changed its input")
-	}
-	if maskEnv(nil) == nil {
-		t.Error("maskEnv(nil) is nil")
-	}
-}
-
-func TestModelDataRef(t *testing.T) {
-	url := func(u string, multi bool) *deploy.ModelData {
-		return &deploy.ModelData{Field: "ModelDataUrl", URI: u, MultiModel: multi}
-	}
-	src := func(u, typ, comp string) *deploy.ModelData {
-		return &deploy.ModelData{Field: "ModelDataSource.S3DataSource", URI: u, S3DataType: typ, CompressionType: comp}
-	}
-	tests := []struct {
-		name     string
-		c        deploy.Container
-		wantRef  string
-		wantSkip string // substring
-		wantErr  error
-	}{
-		{name: "model.tar.gz", c: deploy.Container{ModelData: url("s3://b/m.tar.gz", false)}, wantRef: "s3://b/m.tar.gz"},
-		{name: "gzip object", c: deploy.Container{ModelData: src("s3://b/m.tar.gz", "S3Object", "Gzip")}, wantRef: "s3://b/m.tar.gz"},
-		{name: "uncompressed prefix", c: deploy.Container{ModelData: src("s3://b/llama/", "S3Prefix", "None")}, wantRef: "s3://b/llama/"},
-		{name: "prefix without slash read as a folder", c: deploy.Container{ModelData: src("s3://b/llama", "S3Prefix", "None")}, wantRef: "s3://b/llama/"},
-		{name: "multi-model prefix", c: deploy.Container{ModelData: url("s3://b/models/", true)}, wantSkip: "multi-model container"},
-		{name: "model package", c: deploy.Container{ModelPackageName: "churn/1"}, wantSkip: `model package "churn/1"`},
-		{name: "no model data", c: deploy.Container{}, wantSkip: "names no model data"},
-		{name: "local path never read", c: deploy.Container{ModelData: url("/home/me/model.tar.gz", false)}, wantErr: errNotS3},
-		{name: "https form not fetched", c: deploy.Container{ModelData: url("https://b.s3.us-east-1.amazonaws.com/m.tar.gz", false)}, wantErr: errNotS3},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ref, skip, err := modelDataRef(tt.c)
-			if !errors.Is(err, tt.wantErr) {
-				t.Fatalf("error %v, want %v", err, tt.wantErr)
-			}
-			if ref != tt.wantRef {
-				t.Errorf("ref %q, want %q", ref, tt.wantRef)
-			}
-			if (skip == "") != (tt.wantSkip == "") || !strings.Contains(skip, tt.wantSkip) {
-				t.Errorf("skip %q, want it to hold %q", skip, tt.wantSkip)
-			}
-		})
-	}
-}
 
 func TestModelTargets(t *testing.T) {
 	const (
@@ -114,7 +35,7 @@ func TestModelTargets(t *testing.T) {
 	if len(ts) != 2 {
 		t.Fatalf("got %d targets, want 2", len(ts))
 	}
-	if got := []string{ts[0].ref, ts[1].ref}; !slices.Equal(got, []string{"s3://b/pre.tar.gz", "s3://b/torch.tar.gz"}) {
+	if got := []string{ts[0].Ref, ts[1].Ref}; !slices.Equal(got, []string{"s3://b/pre.tar.gz", "s3://b/torch.tar.gz"}) {
 		t.Errorf("refs %q", got)
 	}
 	c0 := ts[0].cfg
@@ -127,18 +48,18 @@ func TestModelTargets(t *testing.T) {
 	if m.Containers[0].Environment["SAGEMAKER_PROGRAM"] != "pre.py" {
 		t.Error("modelTargets changed the model's Environment")
 	}
-	want := &containerView{Model: "pipe", Field: "Containers[1]", Image: torchImage, Framework: "pytorch", Version: "2.0.1", Variant: "gpu",
+	want := &deploy.ContainerView{Model: "pipe", Field: "Containers[1]", Image: torchImage, Framework: "pytorch", Version: "2.0.1", Variant: "gpu",
 		InstanceType: "ml.g5.xlarge", ModelData: "s3://b/torch.tar.gz", Environment: map[string]string{"SAGEMAKER_PROGRAM": "serve.py"}}
-	if d := cmp.Diff(want, ts[1].container, cmp.AllowUnexported(containerView{})); d != "" {
+	if d := cmp.Diff(want, ts[1].View); d != "" {
 		t.Errorf("container view (-want +got):\n%s", d)
 	}
-	if ts[0].container.Environment["HF_TOKEN"] != "****" {
-		t.Errorf("HF_TOKEN is not masked: %q", ts[0].container.Environment)
+	if ts[0].View.Environment["HF_TOKEN"] != "****" {
+		t.Errorf("HF_TOKEN is not masked: %q", ts[0].View.Environment)
 	}
 
 	ts = modelTargets(m, base, []string{"pre", "torch"})
-	if ts[0].ref != "pre" || ts[1].ref != "torch" {
-		t.Errorf("overrides: refs %q, %q", ts[0].ref, ts[1].ref)
+	if ts[0].Ref != "pre" || ts[1].Ref != "torch" {
+		t.Errorf("overrides: refs %q, %q", ts[0].Ref, ts[1].Ref)
 	}
 	if ts[1].cfg.ModelData == nil {
 		t.Error("an override drops the model data the model-data-invalid check reads")
@@ -153,11 +74,10 @@ func TestModelTargets(t *testing.T) {
 
 // containerReport returns the shared renderer input with a container on its
 // first artifact, and none on the others.
-func containerReport(t *testing.T) (rules.Report, []*containerView) {
+func containerReport(t *testing.T) rules.Report {
 	t.Helper()
 	r := loadReport(t)
-	views := make([]*containerView, len(r.Artifacts))
-	views[0] = &containerView{
+	r.Artifacts[0].Container = &deploy.ContainerView{
 		Model:        "churn",
 		Field:        "Containers[1]",
 		Image:        "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
@@ -166,15 +86,15 @@ func containerReport(t *testing.T) (rules.Report, []*containerView) {
 		Variant:      "any",
 		InstanceType: "ml.m5.large",
 		ModelData:    "s3://my-bucket/churn/model.tar.gz",
-		Environment:  maskEnv(map[string]string{"SAGEMAKER_PROGRAM": "inference.py", "HF_TOKEN": "hf_live_0123", "NOTE": "a\x1b[2Jb"}),
+		Environment:  deploy.MaskEnv(map[string]string{"SAGEMAKER_PROGRAM": "inference.py", "HF_TOKEN": "hf_live_0123", "NOTE": "a\x1b[2Jb"}),
 	}
-	return r, views
+	return r
 }
 
 func TestRenderContainerGolden(t *testing.T) {
-	r, views := containerReport(t)
+	r := containerReport(t)
 	var buf bytes.Buffer
-	if err := renderTable(&buf, r, tableOptions{Containers: views}); err != nil {
+	if err := renderTable(&buf, r, tableOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	checkGolden(t, "report.container.table", buf.Bytes())
@@ -183,13 +103,13 @@ func TestRenderContainerGolden(t *testing.T) {
 	}
 
 	buf.Reset()
-	if err := renderJSONContainers(&buf, r, views); err != nil {
+	if err := renderJSON(&buf, r); err != nil {
 		t.Fatal(err)
 	}
 	checkGolden(t, "report.container.json", buf.Bytes())
 	var doc struct {
 		Artifacts []struct {
-			Container *containerView `json:"container"`
+			Container *deploy.ContainerView `json:"container"`
 		} `json:"artifacts"`
 	}
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
@@ -200,33 +120,71 @@ func TestRenderContainerGolden(t *testing.T) {
 	}
 }
 
-func TestRenderJSONContainersWithoutContainers(t *testing.T) {
+// TestRenderJSONOptionalFields checks that "container" and "cached" appear
+// only on the artifacts that have them, and that the three layouts hold the
+// same document.
+func TestRenderJSONOptionalFields(t *testing.T) {
 	r := loadReport(t)
-	var want, got bytes.Buffer
-	if err := renderJSON(&want, r); err != nil {
+	var plain bytes.Buffer
+	if err := renderJSON(&plain, r); err != nil {
 		t.Fatal(err)
 	}
-	if err := renderJSONContainers(&got, r, make([]*containerView, len(r.Artifacts))); err != nil {
+	if strings.Contains(plain.String(), `"container"`) || strings.Contains(plain.String(), `"cached"`) {
+		t.Errorf("a report without containers or cache has their fields:\n%s", plain.String())
+	}
+	r = containerReport(t)
+	r.Artifacts[1].Cached = true
+	var indented, compact, lines bytes.Buffer
+	if err := renderJSON(&indented, r); err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(want.String(), got.String()); d != "" {
-		t.Errorf("no container changes the JSON (-renderJSON +renderJSONContainers):\n%s", d)
+	if err := renderJSONCompact(&compact, r); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(compact.String(), "\n"); n != 1 {
+		t.Errorf("compact JSON has %d lines, want 1", n)
+	}
+	var a, b rules.Report
+	if err := json.Unmarshal(indented.Bytes(), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(compact.Bytes(), &b); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(a, b); d != "" {
+		t.Errorf("indented and compact documents differ (-indented +compact):\n%s", d)
+	}
+	if !b.Artifacts[1].Cached || b.Artifacts[0].Cached || b.Artifacts[0].Container == nil {
+		t.Errorf("cached and container on the wrong artifacts")
+	}
+	for _, res := range r.Artifacts {
+		if err := renderJSONLine(&lines, res); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, line := range strings.Split(strings.TrimSuffix(lines.String(), "\n"), "\n") {
+		var got rules.Result
+		if err := json.Unmarshal([]byte(line), &got); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		if d := cmp.Diff(a.Artifacts[i], got); d != "" {
+			t.Errorf("line %d differs from the document's artifact (-document +line):\n%s", i+1, d)
+		}
 	}
 }
 
-// TestJSONReportFields checks that jsonReport has the JSON fields of
-// rules.Report, in order, so that a field added there is not lost when
-// containers are rendered.
-func TestJSONReportFields(t *testing.T) {
-	fields := func(v any) []string {
-		var names []string
-		typ := reflect.TypeOf(v)
-		for i := range typ.NumField() {
-			names = append(names, typ.Field(i).Tag.Get("json"))
-		}
-		return names
+// TestJSONArtifactFields checks that an artifact of the JSON document has
+// the fields README's "The JSON document" lists, in order, and then the
+// optional cached and container.
+func TestJSONArtifactFields(t *testing.T) {
+	var names []string
+	typ := reflect.TypeOf(rules.Result{})
+	for i := range typ.NumField() {
+		names = append(names, typ.Field(i).Tag.Get("json"))
 	}
-	if d := cmp.Diff(fields(rules.Report{}), fields(jsonReport{})); d != "" {
-		t.Errorf("jsonReport differs from rules.Report (-Report +jsonReport):\n%s", d)
+	want := []string{"source", "framework", "framework_reason", "format", "total_size", "entries", "expected", "handlers",
+		"findings", "error", "cached,omitempty", "container,omitempty"}
+	if d := cmp.Diff(want, names); d != "" {
+		t.Errorf("rules.Result JSON fields (-want +got):\n%s", d)
 	}
 }

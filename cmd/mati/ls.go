@@ -59,7 +59,7 @@ func (e *env) ls(c *cli.Context) error {
 		return err
 	}
 	ref := c.Args().First()
-	res, err := e.inspectOne(c.Context, ref, cfg, s3)
+	res, err := e.judge(c.Context, ref, cfg, s3.artifactOptions())
 	if err != nil {
 		return fmt.Errorf("failed to inspect %q: %w", ref, err)
 	}

@@ -1,65 +1,56 @@
 package main
 
+// The JSON renderers write the one document of every command (check, scan,
+// builder): rules.Report, whose artifacts carry their optional container
+// and cached fields. They differ only in layout: indented, one line, or
+// one line per artifact (JSON Lines). Every list is [], never null, and
+// severities are their names.
+
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/mati-dev/mati/rules"
 )
 
 // renderJSON writes r to w as exactly one JSON document (schema_version,
-// artifacts, summary), indented, followed by a newline. Every list is [],
-// never null, and severities are their names. It takes no options.
+// artifacts, summary), indented, followed by a newline.
 func renderJSON(w io.Writer, r rules.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(withEmptyLists(r)); err != nil {
+	if err := encodeJSON(w, withEmptyLists(r), "  "); err != nil {
 		return fmt.Errorf("failed to write the JSON report: %w", err)
 	}
 	return nil
 }
 
-// renderJSONContainers writes r like renderJSON, with each artifact's
-// container (index for index; a nil entry adds nothing) as a "container"
-// object after the artifact's other fields. Without any container the
-// output is exactly renderJSON's.
-func renderJSONContainers(w io.Writer, r rules.Report, containers []*containerView) error {
-	if !slices.ContainsFunc(containers, func(c *containerView) bool { return c != nil }) {
-		return renderJSON(w, r)
-	}
-	r = withEmptyLists(r)
-	doc := jsonReport{SchemaVersion: r.SchemaVersion, Artifacts: make([]jsonArtifact, len(r.Artifacts)), Summary: r.Summary}
-	for i, a := range r.Artifacts {
-		doc.Artifacts[i].Result = a
-		if i < len(containers) {
-			doc.Artifacts[i].Container = containers[i]
-		}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+// renderJSONCompact writes r as renderJSON does, on one line: a bucket's
+// report can hold thousands of artifacts, and indenting costs as much as
+// encoding (jq . indents it for reading).
+func renderJSONCompact(w io.Writer, r rules.Report) error {
+	if err := encodeJSON(w, withEmptyLists(r), ""); err != nil {
 		return fmt.Errorf("failed to write the JSON report: %w", err)
 	}
 	return nil
 }
 
-// jsonReport is rules.Report with a container on each artifact. It must
-// have the same fields as rules.Report (TestJSONReportFields checks it).
-type jsonReport struct {
-	SchemaVersion int            `json:"schema_version"`
-	Artifacts     []jsonArtifact `json:"artifacts"`
-	Summary       rules.Summary  `json:"summary"`
+// renderJSONLine writes one artifact's result as one line of JSON (JSON
+// Lines), in one Write call.
+func renderJSONLine(w io.Writer, res rules.Result) error {
+	var buf bytes.Buffer
+	if err := encodeJSON(&buf, res.WithEmptyLists(), ""); err != nil {
+		return fmt.Errorf("failed to encode %q: %w", res.Source, err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
-// jsonArtifact is an artifact's result and the container it was judged for.
-type jsonArtifact struct {
-	rules.Result
-	// Container is nil for an artifact checked without a container.
-	Container *containerView `json:"container,omitempty"`
+// encodeJSON writes v and a newline, with indent ("" for one line).
+func encodeJSON(w io.Writer, v any, indent string) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
+	return enc.Encode(v)
 }
 
 // withEmptyLists returns a copy of r whose nil slices are empty, so they

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -10,26 +8,31 @@ import (
 	"github.com/mati-dev/mati/rules"
 )
 
-// scanReport is the document of "mati scan --format json": the document of
-// "mati check" with a "cached" field on the artifacts taken from the cache,
-// and, with --sagemaker-models, the "container" object of "mati check
-// --sagemaker-model" (its "model" names the model). Artifacts are sorted by
-// source, then by model and container.
+// scanReport is what the scan table shows: the report's artifacts with
+// their sizes and verdicts. Artifacts are sorted by source, then by model
+// and container.
 type scanReport struct {
-	SchemaVersion int            `json:"schema_version"`
-	Artifacts     []scanArtifact `json:"artifacts"`
-	Summary       rules.Summary  `json:"summary"`
+	Artifacts []scanArtifact
+	Summary   rules.Summary
 }
 
-// scanArtifact is one artifact's result in a scan.
+// report returns the JSON document of the scan: the document of "mati
+// check", artifacts in order.
+func (r scanReport) report() rules.Report {
+	arts := make([]rules.Result, len(r.Artifacts))
+	for i, a := range r.Artifacts {
+		arts[i] = a.Result
+	}
+	return rules.Report{SchemaVersion: rules.SchemaVersion, Artifacts: arts, Summary: r.Summary}
+}
+
+// scanArtifact is one artifact's result in a scan, with what the table
+// shows beside it. Its Result carries "cached" (reused from --cache) and,
+// with --sagemaker-models, the "container" of "mati check
+// --sagemaker-model" (for a model whose DescribeModel call failed, only
+// its Model is known).
 type scanArtifact struct {
 	rules.Result
-	// Cached is set when the result was reused from --cache.
-	Cached bool `json:"cached,omitempty"`
-	// Container is the SageMaker model container the artifact was judged
-	// for (--sagemaker-models); nil otherwise. For a model whose
-	// DescribeModel call failed, only its Model is known.
-	Container *containerView `json:"container,omitempty"`
 
 	// size is the artifact's size in bytes, as listed.
 	size int64
@@ -71,40 +74,6 @@ type scanTableOptions struct {
 	Color bool
 	// Cached is how many results came from the cache.
 	Cached int
-}
-
-// renderScanJSON writes r as exactly one indented JSON document, lists as
-// [] rather than null.
-func renderScanJSON(w io.Writer, r scanReport) error {
-	r.SchemaVersion = rules.SchemaVersion
-	if r.Artifacts == nil {
-		r.Artifacts = []scanArtifact{}
-	}
-	for i := range r.Artifacts {
-		r.Artifacts[i].Result = r.Artifacts[i].Result.WithEmptyLists()
-	}
-	// Compact: a bucket's report can hold thousands of artifacts, and
-	// indenting costs as much as encoding (jq . indents it for reading).
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
-		return fmt.Errorf("failed to write the JSON report: %w", err)
-	}
-	return nil
-}
-
-// renderScanLine writes one artifact as one line of JSON (JSON Lines), in
-// one Write call.
-func renderScanLine(w io.Writer, a scanArtifact) error {
-	a.Result = a.Result.WithEmptyLists()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(a); err != nil {
-		return fmt.Errorf("failed to encode %q: %w", a.Source, err)
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
 }
 
 // renderScanTable writes the scan as tables: one row per artifact (source,

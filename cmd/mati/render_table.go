@@ -13,6 +13,7 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
+	"github.com/mati-dev/mati/deploy"
 	"github.com/mati-dev/mati/rules"
 )
 
@@ -33,10 +34,6 @@ type tableOptions struct {
 	// table lists regular files, links and special entries, at most
 	// maxFileRows of them, followed by a line counting the rest.
 	Verbose bool
-	// Containers, when not nil, holds the container each artifact was
-	// judged for, index for index with the report's artifacts; a nil entry
-	// shows no container block.
-	Containers []*containerView
 }
 
 // renderTable writes the human-readable report to w: for each artifact a
@@ -48,11 +45,7 @@ func renderTable(w io.Writer, r rules.Report, opts tableOptions) error {
 		if i > 0 {
 			fmt.Fprintln(ew)
 		}
-		var c *containerView
-		if i < len(opts.Containers) {
-			c = opts.Containers[i]
-		}
-		if err := renderArtifact(ew, a, c, opts); err != nil {
+		if err := renderArtifact(ew, a, opts); err != nil {
 			return err
 		}
 	}
@@ -64,12 +57,12 @@ func renderTable(w io.Writer, r rules.Report, opts tableOptions) error {
 	return ew.err
 }
 
-// renderArtifact writes one artifact's section; c is the container it was
-// judged for, nil for none.
-func renderArtifact(w *errWriter, a rules.Result, c *containerView, opts tableOptions) error {
+// renderArtifact writes one artifact's section, with the block of the
+// container it was judged for, if any.
+func renderArtifact(w *errWriter, a rules.Result, opts tableOptions) error {
 	fmt.Fprintln(w, printable(headerLine(a)))
-	if c != nil {
-		renderContainer(w, c)
+	if a.Container != nil {
+		renderContainer(w, a.Container)
 	}
 	if a.Error != "" {
 		return w.err
@@ -126,7 +119,7 @@ func headerLine(a rules.Result) string {
 //	  Model data:     s3://my-bucket/churn/model.tar.gz
 //	  Environment:    HF_TOKEN=****
 //	                  SAGEMAKER_PROGRAM=inference.py
-func renderContainer(w *errWriter, c *containerView) {
+func renderContainer(w *errWriter, c *deploy.ContainerView) {
 	row := func(key, value string) {
 		if value == "" {
 			value = "-"
@@ -134,7 +127,7 @@ func renderContainer(w *errWriter, c *containerView) {
 		fmt.Fprintf(w, "  %-15s %s\n", key, printable(value))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "Container: %s\n", printable(c.label()))
+	fmt.Fprintf(w, "Container: %s\n", printable(c.Label()))
 	row("Image:", c.Image)
 	fw := strings.TrimSpace(c.Framework + " " + c.Version)
 	if fw == "" && c.Image != "" {

@@ -124,7 +124,7 @@ func TestRenderTableTruncatesFilesButNotFindings(t *testing.T) {
 		res.Findings = append(res.Findings, rules.Finding{RuleID: "unexpected-file", Severity: rules.Info, Path: fmt.Sprintf("big.tar.gz!data/f%05d.csv", i), Message: "unexpected"})
 	}
 	res.Expected = []rules.ExpectedFile{{Path: "xgboost-model", Role: rules.RoleModel}}
-	r := rules.Report{Artifacts: []rules.Result{res}, Summary: summarize([]rules.Result{res})}
+	r := rules.Report{Artifacts: []rules.Result{res}, Summary: rules.Summarize([]rules.Result{res})}
 
 	tests := []struct {
 		name      string

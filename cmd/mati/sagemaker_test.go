@@ -4,280 +4,22 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mati-dev/mati/deploy"
+	"github.com/mati-dev/mati/internal/smtest"
 	"github.com/mati-dev/mati/rules"
 )
-
-// fakeSageMaker is a small local HTTP server that speaks the SageMaker JSON
-// protocol (awsJson1_1: POST / with X-Amz-Target: SageMaker.<Operation>) for
-// DescribeModel and ListModels. No real AWS account is reachable from the
-// tests, so the SDK's wiring is tested against it; it serves the
-// describe-model responses in testdata/sagemaker.
-type fakeSageMaker struct {
-	// models are the DescribeModel responses by model name.
-	models map[string][]byte
-	// listed are the names ListModels returns, in order; a name without a
-	// response was deleted after it was listed.
-	listed []string
-	// denied are the names whose DescribeModel is refused.
-	denied map[string]bool
-	// pageSize is how many models a ListModels page holds.
-	pageSize int
-
-	mu    sync.Mutex
-	calls []string // "Operation" or "Operation name"
-}
-
-// startSageMaker starts the fake with the responses in testdata/sagemaker
-// and returns its URL.
-func startSageMaker(t *testing.T, f *fakeSageMaker) string {
-	t.Helper()
-	if f.models == nil {
-		f.models = map[string][]byte{}
-		files, err := filepath.Glob(filepath.Join("testdata", "sagemaker", "*.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range files {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f.models[strings.TrimSuffix(filepath.Base(p), ".json")] = b
-		}
-	}
-	if f.pageSize == 0 {
-		f.pageSize = 2
-	}
-	srv := httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
-// serve answers one awsJson1_1 request.
-func (f *fakeSageMaker) serve(w http.ResponseWriter, r *http.Request) {
-	var in struct{ ModelName, NameContains, NextToken string }
-	body, _ := io.ReadAll(r.Body)
-	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), "SageMaker.")
-	switch {
-	case r.Method != http.MethodPost || !ok:
-		apiFail(w, http.StatusBadRequest, "UnknownOperationException", "")
-		return
-	case !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 "):
-		apiFail(w, http.StatusBadRequest, "MissingAuthenticationTokenException", "Missing Authentication Token")
-		return
-	case json.Unmarshal(body, &in) != nil:
-		apiFail(w, http.StatusBadRequest, "SerializationException", "")
-		return
-	}
-	f.mu.Lock()
-	f.calls = append(f.calls, strings.TrimSpace(op+" "+in.ModelName))
-	f.mu.Unlock()
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	switch op {
-	case "DescribeModel":
-		if f.denied[in.ModelName] {
-			apiFail(w, http.StatusBadRequest, "AccessDeniedException", "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sagemaker:DescribeModel")
-			return
-		}
-		b, ok := f.models[in.ModelName]
-		if !ok {
-			apiFail(w, http.StatusBadRequest, "ValidationException", fmt.Sprintf("Could not find model \"arn:aws:sagemaker:us-east-1:123456789012:model/%s\".", in.ModelName))
-			return
-		}
-		w.Write(b)
-	case "ListModels":
-		var names []string
-		for _, n := range f.listed {
-			if strings.Contains(n, in.NameContains) {
-				names = append(names, n)
-			}
-		}
-		start := 0
-		fmt.Sscan(in.NextToken, &start)
-		end := min(start+f.pageSize, len(names))
-		out := struct {
-			Models    []map[string]any
-			NextToken string `json:",omitempty"`
-		}{Models: []map[string]any{}}
-		for _, n := range names[start:end] {
-			out.Models = append(out.Models, map[string]any{"ModelName": n, "ModelArn": "arn:aws:sagemaker:us-east-1:123456789012:model/" + n, "CreationTime": 1714557600.0})
-		}
-		if end < len(names) {
-			out.NextToken = fmt.Sprint(end)
-		}
-		json.NewEncoder(w).Encode(out)
-	default:
-		apiFail(w, http.StatusBadRequest, "UnknownOperationException", op)
-	}
-}
-
-// apiFail writes an awsJson1_1 error.
-func apiFail(w http.ResponseWriter, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": msg})
-}
-
-// fakeAWS sets fake credentials and keeps the SDK away from the real
-// configuration files and the instance metadata service.
-func fakeAWS(t *testing.T) {
-	t.Helper()
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID":           "AKIDFAKEFAKEFAKE",
-		"AWS_SECRET_ACCESS_KEY":       "fake-secret",
-		"AWS_SESSION_TOKEN":           "",
-		"AWS_PROFILE":                 "",
-		"AWS_REGION":                  "",
-		"AWS_DEFAULT_REGION":          "",
-		"AWS_ENDPOINT_URL":            "",
-		"AWS_ENDPOINT_URL_SAGEMAKER":  "",
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-	} {
-		t.Setenv(k, v)
-	}
-}
-
-func TestListSageMakerModels(t *testing.T) {
-	fakeAWS(t)
-	tests := []struct {
-		name         string
-		listed       []string
-		nameContains string
-		want         []string
-		wantCalls    int
-	}{
-		{
-			name:      "every model over three pages",
-			listed:    []string{"churn-sklearn", "fraud-sklearn", "llama-package"},
-			want:      []string{"churn-sklearn", "fraud-sklearn", "llama-package"},
-			wantCalls: 2 + 3,
-		},
-		{
-			name:         "name filter",
-			listed:       []string{"churn-sklearn", "fraud-sklearn", "llama-package"},
-			nameContains: "sklearn",
-			want:         []string{"churn-sklearn", "fraud-sklearn"},
-			wantCalls:    1 + 2,
-		},
-		{
-			name:      "model deleted after it was listed",
-			listed:    []string{"churn-sklearn", "gone"},
-			want:      []string{"churn-sklearn"},
-			wantCalls: 1 + 2,
-		},
-		{
-			name:      "no models",
-			want:      nil,
-			wantCalls: 1,
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := &fakeSageMaker{listed: tt.listed}
-			url := startSageMaker(t, f)
-			api, err := newSageMakerClient(context.Background(), sagemakerSettings{Region: "us-east-1", EndpointURL: url})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			err = listSageMakerModels(context.Background(), api, tt.nameContains, func(m deploy.Model) error {
-				got = append(got, m.Name)
-				return nil
-			}, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := cmp.Diff(tt.want, got); d != "" {
-				t.Errorf("models (-want +got):\n%s", d)
-			}
-			if len(f.calls) != tt.wantCalls {
-				t.Errorf("got %d calls %q, want %d", len(f.calls), f.calls, tt.wantCalls)
-			}
-		})
-	}
-}
-
-func TestListSageMakerModelsStops(t *testing.T) {
-	fakeAWS(t)
-	f := &fakeSageMaker{listed: []string{"churn-sklearn", "fraud-sklearn", "llama-package"}, denied: map[string]bool{"fraud-sklearn": true}}
-	api, err := newSageMakerClient(context.Background(), sagemakerSettings{Region: "us-east-1", EndpointURL: startSageMaker(t, f)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	err = listSageMakerModels(context.Background(), api, "", func(m deploy.Model) error {
-		got = append(got, m.Name)
-		return nil
-	}, nil)
-	if !errors.Is(err, errAccessDenied) {
-		t.Fatalf("got error %v, want one wrapping errAccessDenied", err)
-	}
-	if d := cmp.Diff([]string{"churn-sklearn"}, got); d != "" {
-		t.Errorf("models before the error (-want +got):\n%s", d)
-	}
-
-	stop := errors.New("stop")
-	err = listSageMakerModels(context.Background(), api, "", func(deploy.Model) error { return stop }, nil)
-	if !errors.Is(err, stop) {
-		t.Errorf("got error %v, want the callback's", err)
-	}
-}
-
-func TestDescribeSageMakerModel(t *testing.T) {
-	fakeAWS(t)
-	f := &fakeSageMaker{}
-	api, err := newSageMakerClient(context.Background(), sagemakerSettings{Region: "us-east-1", EndpointURL: startSageMaker(t, f)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := describeSageMakerModel(context.Background(), api, "fraud-sklearn")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join("testdata", "sagemaker", "fraud-sklearn.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := deploy.ParseModel(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("DescribeModel reads differently from the describe-model file (-file +api):\n%s", d)
-	}
-	if want.Region != "us-east-1" || want.Containers[0].ModelData.S3DataType != deploy.S3DataTypePrefix {
-		t.Errorf("unexpected model %+v", want)
-	}
-}
-
-func TestNewSageMakerClientNoRegion(t *testing.T) {
-	fakeAWS(t)
-	_, err := newSageMakerClient(context.Background(), sagemakerSettings{EndpointURL: "http://127.0.0.1:1"})
-	if !errors.Is(err, errUsage) {
-		t.Errorf("got %v, want a usage error", err)
-	}
-}
 
 // sklearnFiles is a scikit-learn model that gives no finding.
 var sklearnFiles = map[string]string{
@@ -317,9 +59,9 @@ func writeSklearnModel(t *testing.T) string {
 }
 
 func TestCheckSageMakerModel(t *testing.T) {
-	fakeAWS(t)
-	f := &fakeSageMaker{denied: map[string]bool{"secret-model": true}}
-	url := startSageMaker(t, f)
+	smtest.FakeAWS(t)
+	f := &smtest.Fake{Denied: map[string]bool{"secret-model": true}}
+	url := smtest.Start(t, f)
 	model := writeSklearnModel(t)
 	tests := []struct {
 		name       string
@@ -391,35 +133,35 @@ func TestCheckSageMakerModel(t *testing.T) {
 			}
 		})
 	}
-	if !slices.Contains(f.calls, "DescribeModel churn-sklearn") {
-		t.Errorf("DescribeModel was not called: %q", f.calls)
+	if !slices.Contains(f.Calls(), "DescribeModel churn-sklearn") {
+		t.Errorf("DescribeModel was not called: %q", f.Calls())
 	}
 }
 
 func TestSageMakerEndpointFromEnv(t *testing.T) {
-	fakeAWS(t)
-	f := &fakeSageMaker{}
-	t.Setenv("AWS_ENDPOINT_URL_SAGEMAKER", startSageMaker(t, f))
+	smtest.FakeAWS(t)
+	f := &smtest.Fake{}
+	t.Setenv("AWS_ENDPOINT_URL_SAGEMAKER", smtest.Start(t, f))
 	t.Setenv("AWS_REGION", "us-east-1")
 	code, stdout, stderr := runReal(t, "check", "--sagemaker-model", "churn-sklearn", writeSklearnModel(t))
 	if code != exitOK {
 		t.Fatalf("exit code %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
-	if d := cmp.Diff([]string{"DescribeModel churn-sklearn"}, f.calls); d != "" {
+	if d := cmp.Diff([]string{"DescribeModel churn-sklearn"}, f.Calls()); d != "" {
 		t.Errorf("calls (-want +got):\n%s", d)
 	}
 }
 
 func TestSageMakerModelTargets(t *testing.T) {
-	fakeAWS(t)
-	f := &fakeSageMaker{listed: []string{"churn-sklearn", "fraud-sklearn", "llama-package"}}
-	api, err := newSageMakerClient(context.Background(), sagemakerSettings{Region: "us-east-1", EndpointURL: startSageMaker(t, f)})
+	smtest.FakeAWS(t)
+	f := &smtest.Fake{Listed: []string{"churn-sklearn", "fraud-sklearn", "llama-package"}}
+	api, err := newSageMakerClient(context.Background(), deploy.SageMakerSettings{Region: "us-east-1", EndpointURL: smtest.Start(t, f)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	err = sagemakerModelTargets(context.Background(), api, "", rules.Config{InstanceType: "ml.m5.large"}, func(tg target) error {
-		got = append(got, fmt.Sprintf("%s %s ref=%q skip=%t %s", tg.container.Model, tg.container.Field, tg.ref, tg.skip != "", tg.cfg.InstanceType))
+		got = append(got, fmt.Sprintf("%s %s ref=%q skip=%t %s", tg.View.Model, tg.View.Field, tg.Ref, tg.Skip != "", tg.cfg.InstanceType))
 		return nil
 	}, nil)
 	if err != nil {
@@ -465,24 +207,24 @@ func startFakeS3(t *testing.T, objects map[string][]byte) string {
 // scanLine is one line of mati scan --format jsonl with a container.
 type scanLine struct {
 	rules.Result
-	Cached    bool           `json:"cached"`
-	Container *containerView `json:"container"`
+	Cached    bool                  `json:"cached"`
+	Container *deploy.ContainerView `json:"container"`
 }
 
 func TestScanSageMakerModels(t *testing.T) {
-	fakeAWS(t)
+	smtest.FakeAWS(t)
 	good, err := os.ReadFile(filepath.Join(fixturesDir(t), "sklearn_good.tar.gz"))
 	if err != nil {
 		t.Skipf("fixture missing (run go generate ./fixtures): %v", err)
 	}
 	s3URL := startFakeS3(t, map[string][]byte{"my-bucket/churn/model.tar.gz": good})
-	f := &fakeSageMaker{
+	f := &smtest.Fake{
 		// llama-package is left out by --name-contains sklearn; the four
 		// others fill two ListModels pages.
-		listed: []string{"churn-sklearn", "llama-package", "fraud-sklearn", "local-sklearn", "secret-sklearn"},
-		denied: map[string]bool{"secret-sklearn": true},
+		Listed: []string{"churn-sklearn", "llama-package", "fraud-sklearn", "local-sklearn", "secret-sklearn"},
+		Denied: map[string]bool{"secret-sklearn": true},
 	}
-	smURL := startSageMaker(t, f)
+	smURL := smtest.Start(t, f)
 	awsArgs := []string{"--region", "us-east-1", "--sagemaker-endpoint-url", smURL, "--endpoint-url", s3URL}
 	scanArgs := func(args ...string) []string {
 		return append(append([]string{"scan", "--sagemaker-models"}, awsArgs...), args...)
@@ -530,7 +272,7 @@ func TestScanSageMakerModels(t *testing.T) {
 		t.Errorf("a secret-looking value is not masked:\n%s", stdout)
 	}
 	wantCalls := []string{"DescribeModel churn-sklearn", "DescribeModel fraud-sklearn", "DescribeModel local-sklearn", "DescribeModel secret-sklearn", "ListModels", "ListModels"}
-	calls := slices.Sorted(slices.Values(f.calls))
+	calls := slices.Sorted(slices.Values(f.Calls()))
 	if d := cmp.Diff(wantCalls, calls); d != "" {
 		t.Errorf("SageMaker calls (-want +got):\n%s", d)
 	}
@@ -573,7 +315,7 @@ func TestScanSageMakerModels(t *testing.T) {
 	})
 
 	t.Run("table", func(t *testing.T) {
-		f.listed = []string{"churn-sklearn", "llama-package", "local-sklearn"}
+		f.Listed = []string{"churn-sklearn", "llama-package", "local-sklearn"}
 		code, stdout, stderr := runScan(t, nil, scanArgs("--cache", filepath.Join(t.TempDir(), "c"))...)
 		if code != exitNotInspected {
 			t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitNotInspected, stdout, stderr)
@@ -595,7 +337,7 @@ func TestScanSageMakerModels(t *testing.T) {
 }
 
 func TestScanSageMakerUsage(t *testing.T) {
-	fakeAWS(t)
+	smtest.FakeAWS(t)
 	tests := []struct {
 		name       string
 		args       []string
@@ -621,31 +363,5 @@ func TestScanSageMakerUsage(t *testing.T) {
 				t.Errorf("stderr lacks %q:\n%s", tt.wantStderr, stderr)
 			}
 		})
-	}
-}
-
-func TestListSageMakerModelsGoesOn(t *testing.T) {
-	fakeAWS(t)
-	f := &fakeSageMaker{listed: []string{"churn-sklearn", "fraud-sklearn", "llama-package"}, denied: map[string]bool{"fraud-sklearn": true}}
-	api, err := newSageMakerClient(context.Background(), sagemakerSettings{Region: "us-east-1", EndpointURL: startSageMaker(t, f)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	err = listSageMakerModels(context.Background(), api, "", func(m deploy.Model) error {
-		got = append(got, m.Name)
-		return nil
-	}, func(s types.ModelSummary, err error) error {
-		if !errors.Is(err, errAccessDenied) {
-			t.Errorf("%s: got %v, want an error wrapping errAccessDenied", aws.ToString(s.ModelName), err)
-		}
-		got = append(got, "failed "+aws.ToString(s.ModelName))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff([]string{"churn-sklearn", "failed fraud-sklearn", "llama-package"}, got); d != "" {
-		t.Errorf("models (-want +got):\n%s", d)
 	}
 }

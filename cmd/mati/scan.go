@@ -39,6 +39,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/mati-dev/mati/artifact"
+	"github.com/mati-dev/mati/deploy"
 	"github.com/mati-dev/mati/rules"
 	"github.com/mati-dev/mati/scan"
 )
@@ -115,7 +116,7 @@ type scanOptions struct {
 	// account's models, read with sm, whose names contain nameContains.
 	sagemaker    bool
 	nameContains string
-	sm           sagemakerSettings
+	sm           deploy.SageMakerSettings
 }
 
 // scanFlags parses and validates the flags and arguments of "mati scan".
@@ -224,7 +225,7 @@ func (e *env) scan(c *cli.Context) error {
 		return err
 	}
 	ctx := c.Context
-	var api sagemakerAPI
+	var api deploy.SageMakerAPI
 	if opts.sagemaker {
 		// Before anything is written: no region is a usage error.
 		if api, err = newSageMakerClient(ctx, opts.sm); err != nil {
@@ -331,29 +332,8 @@ func (e *env) scanInspect(opts scanOptions) scan.InspectFunc {
 		if t, ok := it.Data.(target); ok {
 			return e.scanTarget(ctx, t, opts.s3Settings)
 		}
-		return e.scanOne(ctx, it.Ref, opts.cfg, opts.s3Settings)
+		return e.judge(ctx, it.Ref, opts.cfg, artifact.Options{S3: opts.s3Settings})
 	}
-}
-
-// scanOne judges the artifact ref with cfg. On error the result still
-// names the artifact and says why.
-func (e *env) scanOne(ctx context.Context, ref string, cfg rules.Config, s3 artifact.S3Options) (rules.Result, error) {
-	src, err := artifact.Parse(ref, artifact.Options{S3: s3})
-	if err != nil {
-		return emptyResult(ref, err), err
-	}
-	res, err := e.inspect(ctx, src, cfg)
-	if res.Source == "" {
-		res.Source = ref
-	}
-	if res.Framework == "" {
-		res.Framework = "unknown"
-	}
-	if err != nil && res.Error == "" {
-		res.Error = oneLine(err.Error())
-	}
-	res.Findings = rules.SortFindings(res.Findings)
-	return res, err
 }
 
 // scanTarget judges a container's artifact as inspectTarget does for "mati
@@ -361,16 +341,16 @@ func (e *env) scanOne(ctx context.Context, ref string, cfg rules.Config, s3 arti
 // returns is worded for stderr (scanState.done prints it). The lister has
 // already left out the containers to skip.
 func (e *env) scanTarget(ctx context.Context, t target, s3 artifact.S3Options) (rules.Result, error) {
-	if t.err != nil {
-		name := t.name()
-		if t.container != nil && t.container.ModelData != "" {
-			name = t.container.ModelData
+	if t.Err != nil {
+		name := t.Name()
+		if t.View != nil && t.View.ModelData != "" {
+			name = t.View.ModelData
 		}
-		return emptyResult(name, t.err), t.err
+		return emptyResult(name, t.Err), t.Err
 	}
-	res, err := e.scanOne(ctx, t.ref, t.cfg, s3)
+	res, err := e.judge(ctx, t.Ref, t.cfg, artifact.Options{S3: s3})
 	if err != nil {
-		err = fmt.Errorf("failed to inspect %q for %s: %w", t.ref, t.name(), err)
+		err = fmt.Errorf("failed to inspect %q for %s: %w", t.Ref, t.Name(), err)
 	}
 	return res, err
 }
@@ -378,7 +358,7 @@ func (e *env) scanTarget(ctx context.Context, t target, s3 artifact.S3Options) (
 // sagemakerLister lists the containers of the SageMaker models as scan
 // items, one per container, each carrying its target as Item.Data.
 type sagemakerLister struct {
-	api          sagemakerAPI
+	api          deploy.SageMakerAPI
 	nameContains string
 	// base holds the settings from the flags (see modelTargets).
 	base rules.Config
@@ -402,11 +382,11 @@ func (l sagemakerLister) Name() string {
 // fails is an item with Err set, named by its ARN.
 func (l sagemakerLister) List(ctx context.Context, fn func(scan.Item) error) error {
 	return sagemakerModelTargets(ctx, l.api, l.nameContains, l.base, func(t target) error {
-		if t.skip != "" {
-			l.warn("skipped %s: %s", t.name(), t.skip)
+		if t.Skip != "" {
+			l.warn("skipped %s: %s", t.Name(), t.Skip)
 			return nil
 		}
-		ref := t.container.Model + "/" + t.container.Field
+		ref := t.View.Model + "/" + t.View.Field
 		return fn(scan.Item{Ref: ref, Key: ref, Named: true, Data: t})
 	}, func(s types.ModelSummary, err error) error {
 		name := aws.ToString(s.ModelName)
@@ -414,7 +394,7 @@ func (l sagemakerLister) List(ctx context.Context, fn func(scan.Item) error) err
 		if ref == "" {
 			ref = name
 		}
-		t := target{container: &containerView{Model: name, Environment: map[string]string{}}, err: err}
+		t := target{Target: deploy.Target{View: &deploy.ContainerView{Model: name, Environment: map[string]string{}}, Err: err}}
 		return fn(scan.Item{Ref: ref, Key: ref, Named: true, Err: err, Data: t})
 	})
 }
@@ -467,15 +447,16 @@ func (s *scanState) done(o scan.Outcome) {
 			printError(s.stderr, fmt.Errorf("failed to inspect %q: %w", o.Item.Ref, o.Err))
 		}
 	}
-	a := scanArtifact{Result: o.Result, Cached: o.Cached, size: o.Item.Size}
+	a := scanArtifact{Result: o.Result, size: o.Item.Size}
+	a.Cached = o.Cached
 	if t, ok := o.Item.Data.(target); ok {
-		a.Container = t.container
+		a.Container = t.View
 	}
 	one := []rules.Result{o.Result}
-	sum := summarize(one)
+	sum := rules.Summarize(one)
 	a.errors, a.warnings = sum.Errors, sum.Warnings
-	a.failing = outcome(rules.Report{Artifacts: one, Summary: sum}, s.opts.checkOptions) == errFindings
-	s.summary = addSummary(s.summary, sum)
+	a.failing = o.Result.Outcome(s.opts.failOn) == rules.OutcomeFindings
+	s.summary = s.summary.Add(sum)
 	if o.Cached {
 		s.cached++
 	}
@@ -488,7 +469,7 @@ func (s *scanState) done(o scan.Outcome) {
 	switch s.opts.format {
 	case "jsonl":
 		if s.writeErr == nil {
-			s.writeErr = renderScanLine(s.out, a)
+			s.writeErr = renderJSONLine(s.out, a.Result)
 		}
 	case "table":
 		if !a.failing && a.Error == "" {
@@ -524,10 +505,10 @@ func (s *scanState) render() error {
 	slices.SortStableFunc(s.artifacts, func(a, b scanArtifact) int {
 		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.containerKey(), b.containerKey()))
 	})
-	r := scanReport{SchemaVersion: rules.SchemaVersion, Artifacts: s.artifacts, Summary: s.summary}
+	r := scanReport{Artifacts: s.artifacts, Summary: s.summary}
 	switch s.opts.format {
 	case "json":
-		return renderScanJSON(s.out, r)
+		return renderJSONCompact(s.out, r.report())
 	case "table":
 		return renderScanTable(s.out, r, scanTableOptions{Color: s.opts.color, Cached: s.cached})
 	}
@@ -563,14 +544,4 @@ func (s *scanState) finishBar() {
 		s.bar.Clear()
 		s.bar = nil
 	}
-}
-
-// addSummary adds the counts of b to a.
-func addSummary(a, b rules.Summary) rules.Summary {
-	a.Artifacts += b.Artifacts
-	a.Failed += b.Failed
-	a.Errors += b.Errors
-	a.Warnings += b.Warnings
-	a.Infos += b.Infos
-	return a
 }

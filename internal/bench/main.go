@@ -39,6 +39,8 @@ import (
 	"syscall"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/mati-dev/mati/artifact"
 )
 
 func main() {
@@ -199,29 +201,13 @@ func run(args []string) int {
 	return 0
 }
 
-// parseSize parses a byte count with an optional KiB, MiB or GiB suffix
-// (K, M, G and KB, MB, GB are read as the same binary units).
+// parseSize parses the -size flag: a byte count with an optional unit, as
+// artifact.ParseSize reads it, of at least 1MiB.
 func parseSize(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{
-		{"GiB", 1 << 30}, {"GB", 1 << 30}, {"G", 1 << 30},
-		{"MiB", 1 << 20}, {"MB", 1 << 20}, {"M", 1 << 20},
-		{"KiB", 1 << 10}, {"KB", 1 << 10}, {"K", 1 << 10},
-	} {
-		if strings.HasSuffix(s, u.suffix) {
-			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
-			break
-		}
-	}
-	f, err := strconv.ParseFloat(s, 64)
+	n, err := artifact.ParseSize(s)
 	if err != nil {
 		return 0, err
 	}
-	n := int64(f * float64(mult))
 	if n < 1<<20 {
 		return 0, errors.New("less than 1MiB")
 	}
