@@ -8,45 +8,19 @@ import (
 	"github.com/mati-dev/mati/deploy"
 )
 
-// envSubmitDirectoryIgnored is declared at its highest severity: pointing
-// SAGEMAKER_SUBMIT_DIRECTORY at the artifact's code/ when the script is not
-// there fails at start-up. Code in the artifact that the setting makes the
-// container ignore is reported with envSubmitDirectoryUnused, the same rule
-// at warning severity.
 var envSubmitDirectoryIgnored = Meta{
 	ID:       "env-submit-directory-ignored",
 	Severity: Error,
-	Summary:  "For scikit-learn and XGBoost images, SAGEMAKER_SUBMIT_DIRECTORY decides whether the code inside the artifact is used, and it disagrees with the artifact.",
+	Summary:  "For scikit-learn and XGBoost images, SAGEMAKER_SUBMIT_DIRECTORY points at the artifact's code/, but the script it should import is not there, so the container fails at start-up.",
 	Hint:     "set SAGEMAKER_SUBMIT_DIRECTORY=/opt/ml/model/code to use code/ from the artifact, and make sure SAGEMAKER_PROGRAM names a script in code/",
 }
 
-// envSubmitDirectoryUnused is envSubmitDirectoryIgnored at warning severity,
-// for code in the artifact that the container never uses.
-var envSubmitDirectoryUnused = func() Meta {
-	m := envSubmitDirectoryIgnored
-	m.Severity = Warning
-	return m
-}()
-
 var envSubmitDirectoryIgnoredRule = Rule{Meta: envSubmitDirectoryIgnored, Check: func(a *Archive) []Finding {
-	im, ok := a.deployImage()
-	if !ok || !im.Known || (im.Family != "sklearn" && im.Family != "xgboost") {
+	_, dir, inArtifact, ok := a.submitDirectory()
+	if !ok || !inArtifact {
 		return nil
 	}
-	dir, set := a.Env["SAGEMAKER_SUBMIT_DIRECTORY"]
-	inArtifact := set && path.Clean(dir) == deploy.SubmitDirectoryInArtifact
 	code := a.codeScripts()
-	if !inArtifact {
-		if len(code) == 0 {
-			return nil
-		}
-		if !set {
-			return []Finding{a.Finding(envSubmitDirectoryUnused, code[0], 0, 0,
-				"the artifact has code/ but SAGEMAKER_SUBMIT_DIRECTORY is not set, so the %s container never uses it", im.Family)}
-		}
-		return []Finding{a.Finding(envSubmitDirectoryUnused, code[0], 0, 0,
-			"the artifact has code/ but SAGEMAKER_SUBMIT_DIRECTORY is %q, so the %s container uses that code instead", dir, im.Family)}
-	}
 	program := a.Env["SAGEMAKER_PROGRAM"]
 	if program == "" {
 		if len(code) == 0 {
@@ -76,4 +50,16 @@ func (a *Archive) codeScripts() []string {
 		}
 	}
 	return out
+}
+
+// submitDirectory returns, for a scikit-learn or XGBoost image, the image's
+// family, SAGEMAKER_SUBMIT_DIRECTORY and whether it names the artifact's
+// code/; ok is false for other or unknown images.
+func (a *Archive) submitDirectory() (family, dir string, inArtifact, ok bool) {
+	im, known := a.deployImage()
+	if !known || !im.Known || (im.Family != "sklearn" && im.Family != "xgboost") {
+		return "", "", false, false
+	}
+	dir, set := a.Env["SAGEMAKER_SUBMIT_DIRECTORY"]
+	return im.Family, dir, set && path.Clean(dir) == deploy.SubmitDirectoryInArtifact, true
 }

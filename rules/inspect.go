@@ -207,9 +207,9 @@ func judge(a *Archive) Result {
 		FrameworkReason: a.FrameworkReason,
 		Format:          a.Format,
 	}.WithEmptyLists()
-	for _, r := range All() {
+	for _, r := range Catalog() {
 		if r.Check != nil {
-			res.Findings = append(res.Findings, r.Check(a)...)
+			res.Findings = append(res.Findings, r.findings(r.Check(a))...)
 		}
 	}
 	res.Findings = SortFindings(res.Findings)
