@@ -1,11 +1,7 @@
 package rules
 
 import (
-	"path"
 	"strings"
-
-	"github.com/mati-dev/mati/artifact"
-	"github.com/mati-dev/mati/deploy"
 )
 
 var envSubmitDirectoryIgnored = Meta{
@@ -39,27 +35,3 @@ var envSubmitDirectoryIgnoredRule = Rule{Meta: envSubmitDirectoryIgnored, Check:
 	return []Finding{a.Finding(envSubmitDirectoryIgnored, "", 0, 0,
 		"SAGEMAKER_SUBMIT_DIRECTORY is %q and SAGEMAKER_PROGRAM is %q but the artifact has no %s", dir, program, script)}
 }}
-
-// codeScripts returns the regular Python files under code/, in archive
-// order.
-func (a *Archive) codeScripts() []string {
-	var out []string
-	for _, e := range a.Entries {
-		if e.Unsafe == "" && e.Type == artifact.TypeFile && strings.HasPrefix(e.Path, "code/") && strings.HasSuffix(e.Path, ".py") {
-			out = append(out, e.Path)
-		}
-	}
-	return out
-}
-
-// submitDirectory returns, for a scikit-learn or XGBoost image, the image's
-// family, SAGEMAKER_SUBMIT_DIRECTORY and whether it names the artifact's
-// code/; ok is false for other or unknown images.
-func (a *Archive) submitDirectory() (family, dir string, inArtifact, ok bool) {
-	im, known := a.deployImage()
-	if !known || !im.Known || (im.Family != "sklearn" && im.Family != "xgboost") {
-		return "", "", false, false
-	}
-	dir, set := a.Env["SAGEMAKER_SUBMIT_DIRECTORY"]
-	return im.Family, dir, set && path.Clean(dir) == deploy.SubmitDirectoryInArtifact, true
-}

@@ -9,7 +9,7 @@ var handlerMissing = Meta{
 
 var handlerMissingRule = Rule{Meta: handlerMissing, Check: func(a *Archive) []Finding {
 	if a.Script == nil {
-		if p, ok := a.defaultTorchModelNotScript(); ok && a.fw == &pytorchFramework {
+		if p, ok := a.defaultTorchModelNotScript(); ok && a.torchScriptDefault() {
 			return []Finding{a.Finding(handlerMissing, p, 0, 0, "no inference script with model_fn, and %q is not TorchScript: the PyTorch default loader (torch.jit.load) cannot load it", p)}
 		}
 		return nil

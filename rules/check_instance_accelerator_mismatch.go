@@ -1,6 +1,8 @@
 package rules
 
-import "github.com/mati-dev/mati/deploy"
+import (
+	"github.com/mati-dev/mati/deploy"
+)
 
 var instanceAcceleratorMismatch = Meta{
 	ID:       "instance-accelerator-mismatch",
@@ -35,18 +37,4 @@ func instanceAccelName(it deploy.InstanceType) string {
 		return "AMD GPUs"
 	}
 	return processorNames[it.Accelerator.Processor()]
-}
-
-// imageOnInstance returns the parsed image and instance type, and false when
-// either is unknown or the image runs on any processor.
-func (a *Archive) imageOnInstance() (deploy.Image, deploy.InstanceType, bool) {
-	im, ok := a.deployImage()
-	if !ok || !im.Known || im.Processor == deploy.ProcessorAny || a.InstanceType == "" {
-		return deploy.Image{}, deploy.InstanceType{}, false
-	}
-	it, err := deploy.ParseInstanceType(a.InstanceType)
-	if err != nil {
-		return deploy.Image{}, deploy.InstanceType{}, false
-	}
-	return im, it, true
 }

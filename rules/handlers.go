@@ -32,7 +32,7 @@ var tfsArity = map[string]arity{
 }
 
 // isTFS reports whether the archive is served by TensorFlow Serving.
-func (a *Archive) isTFS() bool { return a.fw == &tensorflowFramework }
+func (a *Archive) isTFS() bool { return a.fw != nil && a.fw.Serving == ServingTFS }
 
 // handlerTable returns the handlers the archive's container calls.
 func (a *Archive) handlerTable() map[string]arity {
@@ -159,9 +159,10 @@ func (a *Archive) handlerAbsence(name string) absence {
 	switch name {
 	case "model_fn":
 		switch {
-		case a.fw == &sklearnFramework, a.fw == &xgboostFramework && a.scriptMode():
+		case a.fw == nil:
+		case a.fw.ModelFnRequired && (a.scriptMode() || !a.fw.AlgorithmMode):
 			return absenceFatal
-		case a.fw == &pytorchFramework:
+		case a.fw.TorchScriptDefault:
 			if _, ok := a.defaultTorchModelNotScript(); ok {
 				return absenceFatal
 			}
@@ -186,10 +187,10 @@ func missingHandlerMessage(a *Archive, name string) string {
 		return "the TensorFlow Serving script defines neither handler(data, context) nor both input_handler and output_handler"
 	case a.isTFS():
 		return "input_handler and output_handler must both be defined; " + name + " is missing"
-	case name == "model_fn" && a.fw == &pytorchFramework && a.handlerAbsence("model_fn") == absenceFatal:
+	case name == "model_fn" && a.torchScriptDefault() && a.handlerAbsence("model_fn") == absenceFatal:
 		p, _ := a.defaultTorchModelNotScript()
 		return "no model_fn, and " + strconv.Quote(p) + " is not TorchScript: the PyTorch default loader (torch.jit.load) cannot load it"
-	case name == "model_fn" && a.fw == &pytorchFramework:
+	case name == "model_fn" && a.torchScriptDefault():
 		return "no model_fn: the PyTorch default loads only a TorchScript model.pt (or a single *.pt/*.pth) with torch.jit.load"
 	case name == "model_fn":
 		return "no model_fn: the " + a.fw.Name + " container has no default and raises NotImplementedError at start-up"
@@ -198,6 +199,10 @@ func missingHandlerMessage(a *Archive, name string) string {
 	}
 	return "no " + name + ": the container's default is used"
 }
+
+// torchScriptDefault reports whether the container's default model_fn is
+// the TorchScript loader (PyTorch).
+func (a *Archive) torchScriptDefault() bool { return a.fw != nil && a.fw.TorchScriptDefault }
 
 // defaultTorchModelNotScript returns the file the PyTorch default loader
 // picks (model.pt, else the only *.pt/*.pth) when its bytes show it is not
@@ -220,4 +225,17 @@ func (a *Archive) defaultTorchModelNotScript() (string, bool) {
 		return pick, true
 	}
 	return "", false
+}
+
+// hasHandler reports whether the script binds name at module level.
+func (a *Archive) hasHandler(name string) bool {
+	if a.Script == nil {
+		return false
+	}
+	for _, h := range a.Script.Handlers {
+		if h.Name == name {
+			return true
+		}
+	}
+	return false
 }

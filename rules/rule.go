@@ -1,6 +1,9 @@
 package rules
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // The rules for findings are:
 //   - a rule's severity and hint are declared once, in its Meta in the
@@ -21,6 +24,9 @@ type Rule struct {
 	// CheckBuilder returns the rule's findings on a builder file; nil for
 	// an artifact rule.
 	CheckBuilder func(f *BuilderFile) []Finding
+	// Reads declares the members whose content Check reads from
+	// Archive.Files (see Read); nil when it reads none.
+	Reads func(p string) Read
 }
 
 // The targets a rule judges, as Rule.Target names them.
@@ -75,4 +81,23 @@ func newFinding(m Meta, path string, line, col int, format string, args ...any) 
 		Message:  fmt.Sprintf(format, args...),
 		Hint:     m.Hint,
 	}
+}
+
+// quoteAll quotes every string with %q.
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
+}
+
+// sortedEnvNames returns the names of env in increasing order.
+func sortedEnvNames(env map[string]string) []string {
+	names := make([]string, 0, len(env))
+	for k := range env {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
 }
