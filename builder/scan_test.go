@@ -246,7 +246,7 @@ class B:
 // FuzzScan checks that Scan never panics and that every position it
 // reports lies inside the input.
 func FuzzScan(f *testing.F) {
-	files, _ := filepath.Glob("../fixtures/testdata/builder_*.py")
+	files, _ := filepath.Glob("../fixtures/builders/*.py")
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err != nil {

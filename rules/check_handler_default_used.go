@@ -8,14 +8,5 @@ var handlerDefaultUsed = Meta{
 }
 
 var handlerDefaultUsedRule = Rule{Meta: handlerDefaultUsed, Check: func(a *Archive) []Finding {
-	if a.Script == nil {
-		return nil
-	}
-	var fs []Finding
-	for _, name := range a.judgedHandlers() {
-		if a.handlerAbsence(name) == absenceDefault {
-			fs = append(fs, a.Finding(handlerDefaultUsed, a.ScriptPath, 0, 0, "%s", missingHandlerMessage(a, name)))
-		}
-	}
-	return fs
+	return a.absenceFindings(handlerDefaultUsed, absenceDefault)
 }}

@@ -14,11 +14,5 @@ var handlerMissingRule = Rule{Meta: handlerMissing, Check: func(a *Archive) []Fi
 		}
 		return nil
 	}
-	var fs []Finding
-	for _, name := range a.judgedHandlers() {
-		if a.handlerAbsence(name) == absenceFatal {
-			fs = append(fs, a.Finding(handlerMissing, a.ScriptPath, 0, 0, "%s", missingHandlerMessage(a, name)))
-		}
-	}
-	return fs
+	return a.absenceFindings(handlerMissing, absenceFatal)
 }}

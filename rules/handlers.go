@@ -114,6 +114,18 @@ func (a *Archive) nestedOnly(name string) *inference.Handler {
 	return nil
 }
 
+// absenceFindings returns a finding of rule m, saying what happens, for
+// each judged handler the script lacks with the given consequence.
+func (a *Archive) absenceFindings(m Meta, want absence) []Finding {
+	var fs []Finding
+	for _, name := range a.judgedHandlers() {
+		if a.handlerAbsence(name) == want {
+			fs = append(fs, a.Finding(m, a.ScriptPath, 0, 0, "%s", missingHandlerMessage(a, name)))
+		}
+	}
+	return fs
+}
+
 // judgedHandlers returns the handlers whose absence handler-missing and
 // handler-default-used judge: the toolkit's four, or TensorFlow Serving's
 // handler, or its pair when the script defines one of them.

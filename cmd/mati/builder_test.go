@@ -14,8 +14,8 @@ import (
 	"github.com/mati-dev/mati/rules"
 )
 
-// builderFixtures is the folder of the builder fixtures (fixtures/testdata/builder_*.py).
-var builderFixtures = fixtures.TestdataDir()
+// builderFixtures is the folder of the builder fixtures.
+var builderFixtures = fixtures.BuildersDir()
 
 func TestBuilderExitCodes(t *testing.T) {
 	abs, err := filepath.Abs(builderFixtures)
