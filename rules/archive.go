@@ -86,16 +86,24 @@ func (a *Archive) codeScripts() []string {
 	return out
 }
 
-// submitDirectory returns, for a scikit-learn or XGBoost image, the image's
-// family, SAGEMAKER_SUBMIT_DIRECTORY and whether it names the artifact's
-// code/; ok is false for other or unknown images.
-func (a *Archive) submitDirectory() (family, dir string, inArtifact, ok bool) {
+// submitDir is where a scikit-learn or XGBoost container takes its code
+// from.
+type submitDir struct {
+	family     string // the image's family: "sklearn" or "xgboost"
+	dir        string // SAGEMAKER_SUBMIT_DIRECTORY
+	set        bool   // SAGEMAKER_SUBMIT_DIRECTORY is set
+	inArtifact bool   // it names the artifact's code/
+}
+
+// submitDirectory returns where the container takes its code from, and
+// false for images other than scikit-learn's and XGBoost's, or unknown ones.
+func (a *Archive) submitDirectory() (submitDir, bool) {
 	im, known := a.deployImage()
 	if !known || !im.Known || (im.Family != "sklearn" && im.Family != "xgboost") {
-		return "", "", false, false
+		return submitDir{}, false
 	}
 	dir, set := a.Env["SAGEMAKER_SUBMIT_DIRECTORY"]
-	return im.Family, dir, set && path.Clean(dir) == deploy.SubmitDirectoryInArtifact, true
+	return submitDir{family: im.Family, dir: dir, set: set, inArtifact: set && path.Clean(dir) == deploy.SubmitDirectoryInArtifact}, true
 }
 
 // deployImage returns the parsed container image, and false when no image

@@ -12,10 +12,11 @@ var envSubmitDirectoryIgnored = Meta{
 }
 
 var envSubmitDirectoryIgnoredRule = Rule{Meta: envSubmitDirectoryIgnored, Check: func(a *Archive) []Finding {
-	_, dir, inArtifact, ok := a.submitDirectory()
-	if !ok || !inArtifact {
+	sd, ok := a.submitDirectory()
+	if !ok || !sd.inArtifact {
 		return nil
 	}
+	dir := sd.dir
 	code := a.codeScripts()
 	program := a.Env["SAGEMAKER_PROGRAM"]
 	if program == "" {

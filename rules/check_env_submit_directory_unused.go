@@ -8,18 +8,15 @@ var envSubmitDirectoryUnused = Meta{
 }
 
 var envSubmitDirectoryUnusedRule = Rule{Meta: envSubmitDirectoryUnused, Check: func(a *Archive) []Finding {
-	family, dir, inArtifact, ok := a.submitDirectory()
-	if !ok || inArtifact {
-		return nil
-	}
 	code := a.codeScripts()
-	if len(code) == 0 {
+	sd, ok := a.submitDirectory()
+	switch {
+	case len(code) == 0 || !ok || sd.inArtifact:
 		return nil
-	}
-	if _, set := a.Env["SAGEMAKER_SUBMIT_DIRECTORY"]; !set {
+	case !sd.set:
 		return []Finding{a.Finding(envSubmitDirectoryUnused, code[0], 0, 0,
-			"the artifact has code/ but SAGEMAKER_SUBMIT_DIRECTORY is not set, so the %s container never uses it", family)}
+			"the artifact has code/ but SAGEMAKER_SUBMIT_DIRECTORY is not set, so the %s container never uses it", sd.family)}
 	}
 	return []Finding{a.Finding(envSubmitDirectoryUnused, code[0], 0, 0,
-		"the artifact has code/ but SAGEMAKER_SUBMIT_DIRECTORY is %q, so the %s container uses that code instead", dir, family)}
+		"the artifact has code/ but SAGEMAKER_SUBMIT_DIRECTORY is %q, so the %s container uses that code instead", sd.dir, sd.family)}
 }}
