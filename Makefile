@@ -89,7 +89,7 @@ fixtures: ## regenerate the test artifacts
 	$(GO) generate ./...
 
 .PHONY: golden
-golden: ## regenerate the golden files
+golden: ## regenerate the golden files (rules/testdata, rules/examples.go, the CLI goldens)
 	$(GO) test ./rules ./cmd/mati -update
 
 .PHONY: docs

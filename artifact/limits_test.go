@@ -176,6 +176,7 @@ func TestWalkDefaultLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			r := generate(t, tt.write)
 			defer r.Close()
 			start := time.Now()

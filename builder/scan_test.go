@@ -249,7 +249,7 @@ class B:
 // FuzzScan checks that Scan never panics and that every position it
 // reports lies inside the input.
 func FuzzScan(f *testing.F) {
-	files, _ := filepath.Glob("../rules/testdata/builders/*.py")
+	files, _ := filepath.Glob("../fixtures/builders/*.py")
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err != nil {

@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"path"
+	"strings"
+
 	"github.com/mati-dev/mati/artifact"
 	"github.com/mati-dev/mati/deploy"
 	"github.com/mati-dev/mati/inference"
@@ -69,4 +72,161 @@ type Archive struct {
 	// ReadErr is the error that stopped the walk early (corrupt gzip or tar,
 	// a limit), nil if the whole artifact was read.
 	ReadErr error
+}
+
+// codeScripts returns the regular Python files under code/, in archive
+// order.
+func (a *Archive) codeScripts() []string {
+	var out []string
+	for _, e := range a.Entries {
+		if e.Unsafe == "" && e.Type == artifact.TypeFile && strings.HasPrefix(e.Path, "code/") && strings.HasSuffix(e.Path, ".py") {
+			out = append(out, e.Path)
+		}
+	}
+	return out
+}
+
+// submitDir is where a scikit-learn or XGBoost container takes its code
+// from.
+type submitDir struct {
+	family     string // the image's family: "sklearn" or "xgboost"
+	dir        string // SAGEMAKER_SUBMIT_DIRECTORY
+	set        bool   // SAGEMAKER_SUBMIT_DIRECTORY is set
+	inArtifact bool   // it names the artifact's code/
+}
+
+// submitDirectory returns where the container takes its code from, and
+// false for images other than scikit-learn's and XGBoost's, or unknown ones.
+func (a *Archive) submitDirectory() (submitDir, bool) {
+	im, known := a.deployImage()
+	if !known || !im.Known || (im.Family != "sklearn" && im.Family != "xgboost") {
+		return submitDir{}, false
+	}
+	dir, set := a.Env["SAGEMAKER_SUBMIT_DIRECTORY"]
+	return submitDir{family: im.Family, dir: dir, set: set, inArtifact: set && path.Clean(dir) == deploy.SubmitDirectoryInArtifact}, true
+}
+
+// deployImage returns the parsed container image, and false when no image
+// was given or it is not an image URI (image-uri-invalid reports that).
+func (a *Archive) deployImage() (deploy.Image, bool) {
+	if a.Image == "" {
+		return deploy.Image{}, false
+	}
+	im, err := deploy.ParseImage(a.Image)
+	return im, err == nil
+}
+
+// imageOnInstance returns the parsed image and instance type, and false when
+// either is unknown or the image runs on any processor.
+func (a *Archive) imageOnInstance() (deploy.Image, deploy.InstanceType, bool) {
+	im, ok := a.deployImage()
+	if !ok || !im.Known || im.Processor == deploy.ProcessorAny || a.InstanceType == "" {
+		return deploy.Image{}, deploy.InstanceType{}, false
+	}
+	it, err := deploy.ParseInstanceType(a.InstanceType)
+	if err != nil {
+		return deploy.Image{}, deploy.InstanceType{}, false
+	}
+	return im, it, true
+}
+
+// torchCandidates returns the top-level *.pt and *.pth files the PyTorch
+// default loader chooses from (AppleDouble ._ files count, as they do there).
+func (a *Archive) torchCandidates() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range a.regularFiles() {
+		if strings.Contains(p, "/") || seen[p] {
+			continue
+		}
+		if strings.HasSuffix(p, ".pt") || strings.HasSuffix(p, ".pth") {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// regularFiles returns the safe paths of the regular files, in order
+// (duplicates included). The caller must not modify the slice.
+func (a *Archive) regularFiles() []string {
+	a.indexFiles()
+	return a.files
+}
+
+// algorithmMode reports whether the container ignores the code and loads
+// every top-level file as the model (XGBoost without SAGEMAKER_PROGRAM).
+func (a *Archive) algorithmMode() bool {
+	return a.fw != nil && a.fw.AlgorithmMode && !a.scriptMode()
+}
+
+// scriptMode reports whether the container imports an inference script:
+// SAGEMAKER_PROGRAM is set (by the user or by the SDK's repacking).
+func (a *Archive) scriptMode() bool {
+	return a.Env["SAGEMAKER_PROGRAM"] != ""
+}
+
+// isNestedArchive reports whether p is named like an archive that is not a
+// model format.
+func isNestedArchive(p string) bool {
+	base := strings.ToLower(path.Base(p))
+	for _, s := range archiveSuffixes {
+		if strings.HasSuffix(base, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// nestedRoot returns the one top-level folder that holds every entry (junk
+// aside), or "" if the layout is flat. A TensorFlow "<name>/<version>/"
+// layout and the code/ folder are not nested roots.
+func (a *Archive) nestedRoot() string {
+	top := ""
+	files := 0
+	for _, e := range a.Entries {
+		if e.Path == "" || e.Unsafe != "" || junkRoot(e.Path) != "" {
+			continue
+		}
+		first, _, found := strings.Cut(e.Path, "/")
+		if !found && e.Type != artifact.TypeDir {
+			return ""
+		}
+		if top != "" && first != top {
+			return ""
+		}
+		top = first
+		if e.Type != artifact.TypeDir {
+			files++
+		}
+	}
+	if top == "" || top == "code" || files == 0 {
+		return ""
+	}
+	for _, e := range a.Entries {
+		if path.Base(e.Path) == "saved_model.pb" {
+			parts := strings.Split(e.Path, "/")
+			// <name>/<version>/saved_model.pb is TensorFlow Serving's
+			// layout; <name>/saved_model.pb lacks the version folder,
+			// which tensorflow-version-dir-missing reports.
+			if len(parts) == 3 && isDigits(parts[1]) || len(parts) == 2 {
+				return ""
+			}
+		}
+	}
+	if isDigits(top) {
+		return ""
+	}
+	return top
+}
+
+// hasSavedModel reports whether the archive holds a SavedModel that
+// TensorFlow Serving loads: **/<digits>/saved_model.pb.
+func (a *Archive) hasSavedModel() bool {
+	for _, e := range a.Entries {
+		if e.Type == artifact.TypeFile && path.Base(e.Path) == "saved_model.pb" && isDigits(path.Base(path.Dir(e.Path))) && junkRoot(e.Path) == "" {
+			return true
+		}
+	}
+	return false
 }

@@ -2,8 +2,8 @@ package rules
 
 // The rules for judging step builders are:
 //   - Builder rules judge the facts package builder reports about one Python
-//     file; they have their own registry, BuilderRules, because they never
-//     see an archive.
+//     file; they are in the catalog with the artifact rules, with a
+//     CheckBuilder instead of a Check, because they never see an archive.
 //   - An argument counts as given when it is passed by keyword or at its
 //     position in the model class's signature, and is not None. A call that
 //     passes *args or **kwargs may give anything, so "missing" rules stay
@@ -22,47 +22,12 @@ import (
 	"github.com/mati-dev/mati/deploy"
 )
 
-// BuilderRule is one rule over step builders: its metadata and its check.
-type BuilderRule struct {
-	Meta
-	// Check returns the rule's findings on f.
-	Check func(f *BuilderFile) []Finding
-}
-
 // BuilderFile is one Python file with the facts about its builder classes.
 type BuilderFile struct {
 	// Path is the file as the user named it (or as found in a folder).
 	Path string
 	// File holds the facts; it is never nil.
 	File *builder.File
-}
-
-// BuilderRules returns every builder rule, alphabetically by id.
-func BuilderRules() []BuilderRule {
-	return []BuilderRule{
-		builderCreateModelMissingRule,
-		builderCreateStepMissingRule,
-		builderDependencyMissingRule,
-		builderEnvInvalidRule,
-		builderImageMissingRule,
-		builderImageURIInvalidRule,
-		builderModelDataMissingRule,
-		builderRoleMissingRule,
-		builderStaticModelNameRule,
-		builderStepModelMismatchRule,
-		builderSyntaxErrorRule,
-	}
-}
-
-// BuilderMetas returns the metadata of every builder rule, in the order of
-// BuilderRules, for listings such as docs/rules.md.
-func BuilderMetas() []Meta {
-	rs := BuilderRules()
-	out := make([]Meta, len(rs))
-	for i, r := range rs {
-		out[i] = r.Meta
-	}
-	return out
 }
 
 // BuilderFormat is the Result.Format of a builder file.
@@ -105,8 +70,10 @@ func CheckBuilder(path string, src []byte) (Result, error) {
 	} else {
 		res.FrameworkReason = NoBuilderReason
 	}
-	for _, r := range BuilderRules() {
-		res.Findings = append(res.Findings, r.Check(bf)...)
+	for _, r := range Catalog() {
+		if r.CheckBuilder != nil {
+			res.Findings = append(res.Findings, r.findings(r.CheckBuilder(bf))...)
+		}
 	}
 	// A method inherited by several classes of the file is judged once per
 	// class; report each place once, for the first class.
@@ -124,15 +91,7 @@ func CheckBuilder(path string, src []byte) (Result, error) {
 // Finding returns a finding of rule m in the file at the 1-based line and
 // column, with the message built from format and args.
 func (f *BuilderFile) Finding(m Meta, line, col int, format string, args ...any) Finding {
-	return Finding{
-		RuleID:   m.ID,
-		Severity: m.Severity,
-		Path:     f.Path,
-		Line:     line,
-		Column:   col,
-		Message:  fmt.Sprintf(format, args...),
-		Hint:     m.Hint,
-	}
+	return newFinding(m, f.Path, line, col, format, args...)
 }
 
 // modelParams gives, per model class, the 0-based position of the

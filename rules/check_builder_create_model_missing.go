@@ -7,7 +7,7 @@ var builderCreateModelMissing = Meta{
 	Hint:     "add a _create_model method that returns the sagemaker.model.Model (or framework model) and pass its result to the step",
 }
 
-var builderCreateModelMissingRule = BuilderRule{Meta: builderCreateModelMissing, Check: func(f *BuilderFile) []Finding {
+var builderCreateModelMissingRule = Rule{Meta: builderCreateModelMissing, CheckBuilder: func(f *BuilderFile) []Finding {
 	var fs []Finding
 	for _, c := range f.File.Classes {
 		if c.CreateModel != nil || c.ExternalBase || c.Base || c.CreateStep == nil {

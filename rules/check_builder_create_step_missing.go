@@ -7,7 +7,7 @@ var builderCreateStepMissing = Meta{
 	Hint:     "add a create_step method that returns CreateModelStep(model=self._create_model(), ...) or ModelStep(step_args=model.create(...))",
 }
 
-var builderCreateStepMissingRule = BuilderRule{Meta: builderCreateStepMissing, Check: func(f *BuilderFile) []Finding {
+var builderCreateStepMissingRule = Rule{Meta: builderCreateStepMissing, CheckBuilder: func(f *BuilderFile) []Finding {
 	var fs []Finding
 	for _, c := range f.File.Classes {
 		if c.CreateStep != nil || c.ExternalBase || c.Base || c.CreateModel == nil {

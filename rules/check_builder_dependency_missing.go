@@ -9,7 +9,7 @@ var builderDependencyMissing = Meta{
 	Hint:     "pass training_step.properties.ModelArtifacts.S3ModelArtifacts as model_data, or give the step depends_on=[training_step]",
 }
 
-var builderDependencyMissingRule = BuilderRule{Meta: builderDependencyMissing, Check: func(f *BuilderFile) []Finding {
+var builderDependencyMissingRule = Rule{Meta: builderDependencyMissing, CheckBuilder: func(f *BuilderFile) []Finding {
 	var fs []Finding
 	for _, c := range f.File.Classes {
 		if c.Model == nil || c.Step == nil || c.DependsOn {

@@ -12,7 +12,7 @@ var builderEnvInvalid = Meta{
 	Hint:     "code packed into the model is under /opt/ml/model/code: set SAGEMAKER_SUBMIT_DIRECTORY to /opt/ml/model/code (or leave it out), and SAGEMAKER_PROGRAM to the script's file name, e.g. inference.py",
 }
 
-var builderEnvInvalidRule = BuilderRule{Meta: builderEnvInvalid, Check: func(f *BuilderFile) []Finding {
+var builderEnvInvalidRule = Rule{Meta: builderEnvInvalid, CheckBuilder: func(f *BuilderFile) []Finding {
 	var fs []Finding
 	for _, c := range f.File.Classes {
 		if c.Model == nil {

@@ -17,7 +17,7 @@ var derivedImageParams = map[string]string{
 	"HuggingFaceModel": "transformers_version",
 }
 
-var builderImageMissingRule = BuilderRule{Meta: builderImageMissing, Check: func(f *BuilderFile) []Finding {
+var builderImageMissingRule = Rule{Meta: builderImageMissing, CheckBuilder: func(f *BuilderFile) []Finding {
 	var fs []Finding
 	for _, c := range f.File.Classes {
 		if c.Model == nil {

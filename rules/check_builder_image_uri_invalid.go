@@ -9,7 +9,7 @@ var builderImageURIInvalid = Meta{
 	Hint:     "use <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>, or sagemaker.image_uris.retrieve(framework, region, version)",
 }
 
-var builderImageURIInvalidRule = BuilderRule{Meta: builderImageURIInvalid, Check: func(f *BuilderFile) []Finding {
+var builderImageURIInvalidRule = Rule{Meta: builderImageURIInvalid, CheckBuilder: func(f *BuilderFile) []Finding {
 	var fs []Finding
 	for _, c := range f.File.Classes {
 		if c.Model == nil {

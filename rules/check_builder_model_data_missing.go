@@ -7,7 +7,7 @@ var builderModelDataMissing = Meta{
 	Hint:     "pass model_data=training_step.properties.ModelArtifacts.S3ModelArtifacts (or assign self.model_data in integrate_with_training_step)",
 }
 
-var builderModelDataMissingRule = BuilderRule{Meta: builderModelDataMissing, Check: func(f *BuilderFile) []Finding {
+var builderModelDataMissingRule = Rule{Meta: builderModelDataMissing, CheckBuilder: func(f *BuilderFile) []Finding {
 	var fs []Finding
 	for _, c := range f.File.Classes {
 		if c.Model == nil {

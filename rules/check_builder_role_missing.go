@@ -7,7 +7,7 @@ var builderRoleMissing = Meta{
 	Hint:     "pass role= the ARN of the SageMaker execution role (e.g. the pipeline's role parameter)",
 }
 
-var builderRoleMissingRule = BuilderRule{Meta: builderRoleMissing, Check: func(f *BuilderFile) []Finding {
+var builderRoleMissingRule = Rule{Meta: builderRoleMissing, CheckBuilder: func(f *BuilderFile) []Finding {
 	var fs []Finding
 	for _, c := range f.File.Classes {
 		if c.Model == nil {

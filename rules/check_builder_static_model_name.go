@@ -7,7 +7,7 @@ var builderStaticModelName = Meta{
 	Hint:     "leave name out (the SDK generates a unique one), or build it from ExecutionVariables.PIPELINE_EXECUTION_ID, a timestamp or a uuid",
 }
 
-var builderStaticModelNameRule = BuilderRule{Meta: builderStaticModelName, Check: func(f *BuilderFile) []Finding {
+var builderStaticModelNameRule = Rule{Meta: builderStaticModelName, CheckBuilder: func(f *BuilderFile) []Finding {
 	var fs []Finding
 	for _, c := range f.File.Classes {
 		if c.Model == nil {

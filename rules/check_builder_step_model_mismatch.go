@@ -9,7 +9,7 @@ var builderStepModelMismatch = Meta{
 	Hint:     "pass model=self._create_model() to CreateModelStep, or step_args=self._create_model().create(...) to ModelStep",
 }
 
-var builderStepModelMismatchRule = BuilderRule{Meta: builderStepModelMismatch, Check: func(f *BuilderFile) []Finding {
+var builderStepModelMismatchRule = Rule{Meta: builderStepModelMismatch, CheckBuilder: func(f *BuilderFile) []Finding {
 	var fs []Finding
 	for _, c := range f.File.Classes {
 		if c.Step == nil || c.CreateModel == nil {

@@ -7,7 +7,7 @@ var builderSyntaxError = Meta{
 	Hint:     "fix the syntax at the reported position (python3 -m py_compile <file> shows the same error)",
 }
 
-var builderSyntaxErrorRule = BuilderRule{Meta: builderSyntaxError, Check: func(f *BuilderFile) []Finding {
+var builderSyntaxErrorRule = Rule{Meta: builderSyntaxError, CheckBuilder: func(f *BuilderFile) []Finding {
 	e := f.File.SyntaxError
 	if e == nil {
 		return nil

@@ -159,9 +159,19 @@ func TestDeployChecks(t *testing.T) {
 		},
 		{
 			name:  "cpu image on a gpu instance",
+			rule:  instanceAcceleratorUnusedRule,
+			setup: func(a *Archive) { a.Image, a.InstanceType = torchCPUImage, "ml.g5.xlarge" },
+			want:  []string{`warning model.tar.gz: image "pytorch-inference:2.0.1-cpu-py310" is a CPU image but ml.g5.xlarge has NVIDIA GPUs it will not use [instance-accelerator-unused]`},
+		},
+		{
+			name:  "cpu image on a gpu instance is no mismatch",
 			rule:  instanceAcceleratorMismatchRule,
 			setup: func(a *Archive) { a.Image, a.InstanceType = torchCPUImage, "ml.g5.xlarge" },
-			want:  []string{`warning model.tar.gz: image "pytorch-inference:2.0.1-cpu-py310" is a CPU image but ml.g5.xlarge has NVIDIA GPUs it will not use [instance-accelerator-mismatch]`},
+		},
+		{
+			name:  "gpu image on a cpu instance is not unused",
+			rule:  instanceAcceleratorUnusedRule,
+			setup: func(a *Archive) { a.Image, a.InstanceType = torchGPUImage, "ml.m5.large" },
 		},
 		{
 			name:  "gpu image on a gpu instance",
@@ -216,9 +226,20 @@ func TestDeployChecks(t *testing.T) {
 				a.Env = map[string]string{"SAGEMAKER_PROGRAM": "inference.py", "HF_HUB_OFFLINE": "1", "OPTION_ROLLING_BATCH": "vllm"}
 			},
 		},
-		// env-submit-directory-ignored
+		// env-submit-directory-ignored and env-submit-directory-unused
 		{
 			name:  "sklearn code ignored",
+			rule:  envSubmitDirectoryUnusedRule,
+			fw:    "sklearn",
+			files: map[string]string{"model.joblib": "x", "code/inference.py": "def model_fn(d): pass\n"},
+			setup: func(a *Archive) {
+				a.Image = sklearnImage
+				a.Env = map[string]string{"SAGEMAKER_PROGRAM": "inference.py", "SAGEMAKER_SUBMIT_DIRECTORY": "s3://bucket/sourcedir.tar.gz"}
+			},
+			want: []string{`warning model.tar.gz!code/inference.py: the artifact has code/ but SAGEMAKER_SUBMIT_DIRECTORY is "s3://bucket/sourcedir.tar.gz", so the sklearn container uses that code instead [env-submit-directory-unused]`},
+		},
+		{
+			name:  "code from s3 is no missing script",
 			rule:  envSubmitDirectoryIgnoredRule,
 			fw:    "sklearn",
 			files: map[string]string{"model.joblib": "x", "code/inference.py": "def model_fn(d): pass\n"},
@@ -226,7 +247,6 @@ func TestDeployChecks(t *testing.T) {
 				a.Image = sklearnImage
 				a.Env = map[string]string{"SAGEMAKER_PROGRAM": "inference.py", "SAGEMAKER_SUBMIT_DIRECTORY": "s3://bucket/sourcedir.tar.gz"}
 			},
-			want: []string{`warning model.tar.gz!code/inference.py: the artifact has code/ but SAGEMAKER_SUBMIT_DIRECTORY is "s3://bucket/sourcedir.tar.gz", so the sklearn container uses that code instead [env-submit-directory-ignored]`},
 		},
 		{
 			name:  "submit directory points at a missing script",
@@ -267,7 +287,7 @@ func TestDeployChecks(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(a)
 			}
-			got := lines(SortFindings(tt.rule.Check(a)))
+			got := lines(SortFindings(tt.rule.findings(tt.rule.Check(a))))
 			if d := cmp.Diff(tt.want, got); d != "" {
 				t.Errorf("%s findings mismatch (-want +got):\n%s", tt.rule.ID, d)
 			}

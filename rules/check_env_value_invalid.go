@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"slices"
-
 	"github.com/mati-dev/mati/deploy"
 )
 
@@ -22,13 +20,3 @@ var envValueInvalidRule = Rule{Meta: envValueInvalid, Check: func(a *Archive) []
 	}
 	return fs
 }}
-
-// sortedEnvNames returns the names of env in increasing order.
-func sortedEnvNames(env map[string]string) []string {
-	names := make([]string, 0, len(env))
-	for k := range env {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return names
-}

@@ -46,7 +46,7 @@ var imageDependencyConflictRule = Rule{Meta: imageDependencyConflict, Check: fun
 		}
 	}
 	return fs
-}}
+}, Reads: readsRequirements}
 
 // requirement is one line of a requirements file that names a package.
 type requirement struct {
@@ -226,4 +226,13 @@ func containsString(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// readsRequirements declares code/requirements.txt, which pins the
+// framework's own packages.
+func readsRequirements(p string) Read {
+	if p == "code/requirements.txt" {
+		return ReadRequired
+	}
+	return ReadNone
 }

@@ -1,6 +1,8 @@
 package rules
 
-import "github.com/mati-dev/mati/deploy"
+import (
+	"github.com/mati-dev/mati/deploy"
+)
 
 var imageURIInvalid = Meta{
 	ID:       "image-uri-invalid",
@@ -18,13 +20,3 @@ var imageURIInvalidRule = Rule{Meta: imageURIInvalid, Check: func(a *Archive) []
 	}
 	return nil
 }}
-
-// deployImage returns the parsed container image, and false when no image
-// was given or it is not an image URI (image-uri-invalid reports that).
-func (a *Archive) deployImage() (deploy.Image, bool) {
-	if a.Image == "" {
-		return deploy.Image{}, false
-	}
-	im, err := deploy.ParseImage(a.Image)
-	return im, err == nil
-}

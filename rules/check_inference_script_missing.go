@@ -15,14 +15,14 @@ var inferenceScriptMissingRule = Rule{Meta: inferenceScriptMissing, Check: func(
 	}
 	submit := a.Env["SAGEMAKER_SUBMIT_DIRECTORY"]
 	fromS3 := strings.HasPrefix(submit, "s3://")
-	if prog := a.UserEnv["SAGEMAKER_PROGRAM"]; prog != "" && !fromS3 && a.fw != &tensorflowFramework {
+	if prog := a.UserEnv["SAGEMAKER_PROGRAM"]; prog != "" && !fromS3 && !a.isTFS() {
 		if !a.hasFile("code/" + prog) {
 			a.expect("code/"+prog, RoleCode)
 			return []Finding{a.Finding(inferenceScriptMissing, "", 0, 0, "SAGEMAKER_PROGRAM is %q but the artifact has no %q", prog, "code/"+prog)}
 		}
 		return nil
 	}
-	if a.fw == &sklearnFramework && !fromS3 {
+	if a.fw != nil && a.fw.ScriptRequired && !fromS3 {
 		if _, ok := codeRel(a.ScriptPath); !ok || a.ScriptPath == "" {
 			a.expect("code/inference.py", RoleCode)
 			return []Finding{a.Finding(inferenceScriptMissing, "", 0, 0, "the scikit-learn container needs an inference script with model_fn, and there is no code/inference.py nor an S3 SAGEMAKER_SUBMIT_DIRECTORY")}

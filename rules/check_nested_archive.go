@@ -1,9 +1,6 @@
 package rules
 
 import (
-	"path"
-	"strings"
-
 	"github.com/mati-dev/mati/artifact"
 )
 
@@ -29,15 +26,3 @@ var nestedArchiveRule = Rule{Meta: nestedArchive, Check: func(a *Archive) []Find
 	}
 	return fs
 }}
-
-// isNestedArchive reports whether p is named like an archive that is not a
-// model format.
-func isNestedArchive(p string) bool {
-	base := strings.ToLower(path.Base(p))
-	for _, s := range archiveSuffixes {
-		if strings.HasSuffix(base, s) {
-			return true
-		}
-	}
-	return false
-}

@@ -1,6 +1,8 @@
 package rules
 
-import "github.com/mati-dev/mati/modelfile"
+import (
+	"github.com/mati-dev/mati/modelfile"
+)
 
 var pickleUnsafeImport = Meta{
 	ID:       "pickle-unsafe-import",
@@ -12,20 +14,3 @@ var pickleUnsafeImport = Meta{
 var pickleUnsafeImportRule = Rule{Meta: pickleUnsafeImport, Check: func(a *Archive) []Finding {
 	return a.importFindings(pickleUnsafeImport, modelfile.Dangerous, "imports %q%s: loading the model runs it")
 }}
-
-// importFindings returns one finding of rule m for each distinct import of
-// class c in every scanned model file.
-func (a *Archive) importFindings(m Meta, c modelfile.Class, format string) []Finding {
-	var fs []Finding
-	for _, p := range a.modelPaths() {
-		seen := map[string]bool{}
-		for _, im := range a.Models[p].Imports {
-			if im.Class != c || seen[im.Member+"\x00"+im.String()] {
-				continue
-			}
-			seen[im.Member+"\x00"+im.String()] = true
-			fs = append(fs, a.Finding(m, p, 0, 0, format, im.String(), inMember(im.Member, im.Offset)))
-		}
-	}
-	return fs
-}

@@ -25,14 +25,3 @@ var tensorflowVersionDirMissingRule = Rule{Meta: tensorflowVersionDirMissing, Ch
 	}
 	return fs
 }}
-
-// hasSavedModel reports whether the archive holds a SavedModel that
-// TensorFlow Serving loads: **/<digits>/saved_model.pb.
-func (a *Archive) hasSavedModel() bool {
-	for _, e := range a.Entries {
-		if e.Type == artifact.TypeFile && path.Base(e.Path) == "saved_model.pb" && isDigits(path.Base(path.Dir(e.Path))) && junkRoot(e.Path) == "" {
-			return true
-		}
-	}
-	return false
-}

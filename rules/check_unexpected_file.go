@@ -59,5 +59,5 @@ func (a *Archive) judgedElsewhere(p string) bool {
 	if isNestedArchive(p) {
 		return true
 	}
-	return a.fw == &xgboostFramework && !a.scriptMode() && !strings.Contains(p, "/") && !strings.HasPrefix(p, ".")
+	return a.algorithmMode() && !strings.Contains(p, "/") && !strings.HasPrefix(p, ".")
 }

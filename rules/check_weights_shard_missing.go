@@ -61,4 +61,13 @@ var weightsShardMissingRule = Rule{Meta: weightsShardMissing, Check: func(a *Arc
 		}
 	}
 	return fs
-}}
+}, Reads: readsShardIndex}
+
+// readsShardIndex declares the shard indexes (*.index.json) at the top two
+// levels.
+func readsShardIndex(p string) Read {
+	if strings.HasSuffix(p, ".index.json") && strings.Count(p, "/") <= 1 {
+		return ReadRequired
+	}
+	return ReadNone
+}

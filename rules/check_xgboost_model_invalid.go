@@ -15,11 +15,12 @@ var xgboostModelInvalid = Meta{
 
 var xgboostModelInvalidRule = Rule{Meta: xgboostModelInvalid, Check: func(a *Archive) []Finding {
 	fs := a.problemFindings(xgboostModelInvalid, "invalid XGBoost model", modelfile.CodeXGBoost)
-	if a.fw != &xgboostFramework {
+	if a.fw == nil {
 		return fs
 	}
 	for p, kind := range a.TopKinds {
-		if kind != modelfile.KindUnknown || !strings.HasPrefix(p, "xgboost-model") {
+		// An xgboost-model* file that the framework loads as its model.
+		if kind != modelfile.KindUnknown || !strings.HasPrefix(p, "xgboost-model") || !isModelFile(a.fw, p) {
 			continue
 		}
 		if strings.HasSuffix(p, ".json") {

@@ -15,7 +15,7 @@ var xgboostStrayTopLevelFile = Meta{
 }
 
 var xgboostStrayTopLevelFileRule = Rule{Meta: xgboostStrayTopLevelFile, Check: func(a *Archive) []Finding {
-	if a.fw != &xgboostFramework || a.scriptMode() {
+	if !a.algorithmMode() {
 		return nil
 	}
 	var fs []Finding
@@ -30,7 +30,7 @@ var xgboostStrayTopLevelFileRule = Rule{Meta: xgboostStrayTopLevelFile, Check: f
 		}
 	}
 	return fs
-}}
+}, Reads: readsTopLevelJSON}
 
 // picklePatterns are the names of pickled models.
 var picklePatterns = []string{"*.pkl", "*.pickle", "*.joblib"}
@@ -39,7 +39,7 @@ var picklePatterns = []string{"*.pkl", "*.pickle", "*.joblib"}
 // a known model name or extension, a file without extension (the legacy
 // binary format), a pickle, or JSON with a "learner" key.
 func (a *Archive) mayBeBooster(p string) bool {
-	if matchAny(xgboostFramework.Model, p) || matchAny(picklePatterns, p) {
+	if matchAny(a.fw.Model, p) || matchAny(picklePatterns, p) {
 		return true
 	}
 	ext := path.Ext(p)
@@ -59,4 +59,13 @@ func (a *Archive) mayBeBooster(p string) bool {
 		return ok
 	}
 	return false
+}
+
+// readsTopLevelJSON declares the top-level JSON files, which algorithm mode
+// loads as boosters when they have a "learner" key.
+func readsTopLevelJSON(p string) Read {
+	if strings.HasSuffix(p, ".json") && !strings.Contains(p, "/") {
+		return ReadWanted
+	}
+	return ReadNone
 }

@@ -7,8 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"strings"
+	"sync"
 
 	"github.com/mati-dev/mati/artifact"
 	"github.com/mati-dev/mati/modelfile"
@@ -18,44 +18,96 @@ import (
 // artifact; members past it are listed in Archive.OverCap.
 const maxCaptured = 64 << 20
 
-// wantsContent reports whether a check reads the member at p: Python code
-// near the root or in code/ (not code/lib/), dependency files, and JSON files
-// at the top two levels (configuration, shard indexes, XGBoost models).
-//
-//	code/inference.py        -> true
-//	code/lib/six.py          -> false
-//	inference.py             -> true
-//	model/1/code/inference.py -> true
-//	config.json              -> true
-//	model.safetensors.index.json -> true
-//	a/b/c/config.json        -> false
-func wantsContent(p string) bool {
-	if junkRoot(p) != "" {
-		return false
-	}
-	base := path.Base(p)
-	depth := strings.Count(p, "/")
-	if rel, ok := codeRel(p); ok && strings.HasPrefix(rel, "lib/") {
-		return false
-	}
-	switch {
-	case strings.HasSuffix(base, ".py"):
-		return depth <= 3
-	case dependencyNames[base]:
-		return depth <= 3
-	case strings.HasSuffix(base, ".json"):
-		return depth <= 1
-	}
-	return false
+// Read is how much a rule or an extractor needs the content of a member.
+type Read int
+
+// The levels of need, in increasing order.
+const (
+	// ReadNone: the member's content is not needed.
+	ReadNone Read = iota
+	// ReadWanted: read it when it fits the read cap; silently go without
+	// it otherwise (a large tokenizer.json).
+	ReadWanted
+	// ReadRequired: going over the read cap is worth a member-too-large
+	// finding (code, requirements, shard indexes).
+	ReadRequired
+)
+
+// extractor is a reader of member contents that is not a rule: it turns
+// them into facts (Archive.Script) that rules judge.
+type extractor struct {
+	// name says what it extracts, for the reader's own documentation.
+	name string
+	// reads declares the members it needs.
+	reads func(p string) Read
 }
 
-// mustRead reports whether a check cannot do without the member at p, so
-// that going over the read cap is worth a finding (a large tokenizer.json is
-// not).
-func mustRead(p string) bool {
-	base := path.Base(p)
-	return strings.HasSuffix(base, ".py") || dependencyNames[base] ||
-		base == "config.json" || base == "model_index.json" || strings.HasSuffix(base, ".index.json")
+// extractors are the engine's own readers of member contents.
+var extractors = []extractor{
+	{name: "inference script (Archive.Script)", reads: readsScript},
+	{name: "XGBoost JSON models (the model-file scan)", reads: readsTopJSON},
+}
+
+// readsScript declares the Python files the inference-script analysis may
+// pick: near the root or in code/, not in code/lib/.
+//
+//	code/inference.py         -> required
+//	model/1/code/inference.py -> required
+//	inference.py              -> required
+//	code/lib/six.py           -> none
+//	a/b/c/d/x.py              -> none
+func readsScript(p string) Read {
+	if strings.HasSuffix(p, ".py") && strings.Count(p, "/") <= 3 && !inCodeLib(p) {
+		return ReadRequired
+	}
+	return ReadNone
+}
+
+// readsTopJSON declares the JSON files at the top two levels, which the
+// model-file scan sniffs for XGBoost JSON models.
+//
+//	xgboost-model.json -> wanted
+//	a/config.json      -> wanted
+//	a/b/config.json    -> none
+func readsTopJSON(p string) Read {
+	if strings.HasSuffix(p, ".json") && strings.Count(p, "/") <= 1 {
+		return ReadWanted
+	}
+	return ReadNone
+}
+
+// inCodeLib reports whether p is under code/lib/, the vendored packages.
+func inCodeLib(p string) bool {
+	rel, ok := codeRel(p)
+	return ok && strings.HasPrefix(rel, "lib/")
+}
+
+// readers returns what the catalog's rules and the extractors declare they
+// read, once.
+var readers = sync.OnceValue(func() []func(string) Read {
+	var out []func(string) Read
+	for _, x := range extractors {
+		out = append(out, x.reads)
+	}
+	for _, r := range Catalog() {
+		if r.Reads != nil {
+			out = append(out, r.Reads)
+		}
+	}
+	return out
+})
+
+// reads returns the greatest need any rule or extractor declares for the
+// member at p. Junk (._*, __MACOSX/, ...) is never read.
+func reads(p string) Read {
+	if junkRoot(p) != "" {
+		return ReadNone
+	}
+	need := ReadNone
+	for _, f := range readers() {
+		need = max(need, f(p))
+	}
+	return need
 }
 
 // collect walks the source once and returns the archive's index with the
@@ -81,14 +133,15 @@ func collect(ctx context.Context, src artifact.Source, lim artifact.Limits, scan
 		if e.Type != artifact.TypeFile || e.Unsafe != "" {
 			return nil
 		}
-		if !wantsContent(e.Path) {
+		need := reads(e.Path)
+		if need == ReadNone {
 			if scanModels && junkRoot(e.Path) == "" {
 				return a.scanModel(e, open, sniff)
 			}
 			return nil
 		}
 		if e.Size > memberCap || captured+e.Size > maxCaptured {
-			if mustRead(e.Path) {
+			if need == ReadRequired {
 				a.OverCap[e.Path] = e.Size
 			}
 			return nil
@@ -104,7 +157,7 @@ func collect(ctx context.Context, src artifact.Source, lim artifact.Limits, scan
 			return nil
 		}
 		if int64(len(b)) > memberCap {
-			if mustRead(e.Path) {
+			if need == ReadRequired {
 				a.OverCap[e.Path] = int64(len(b))
 			}
 			return nil

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"path"
 	"strings"
 	"sync"
@@ -20,16 +21,47 @@ type Framework struct {
 	// Preprocessing are files that prepare inputs (scalers, encoders,
 	// processor configs).
 	Preprocessing []string
+	// Detect are the files whose presence names the framework; nil means
+	// Model.
+	Detect []string
+	// Serving is the kind of server the container runs.
+	Serving Serving
 	// ModelFnRequired says the container has no default model_fn: a script
 	// without one fails at start-up.
 	ModelFnRequired bool
-	// DefaultModel describes what the container loads without a model_fn,
-	// shown as the expected file when there is none.
+	// ScriptRequired says the container cannot serve without an inference
+	// script in the artifact (or code from an S3 SAGEMAKER_SUBMIT_DIRECTORY).
+	ScriptRequired bool
+	// AlgorithmMode says that without SAGEMAKER_PROGRAM the container
+	// ignores the code and loads every top-level file as the model.
+	AlgorithmMode bool
+	// TorchScriptDefault says that without model_fn the container loads
+	// model.pt, or else the only top-level *.pt/*.pth, with torch.jit.load.
+	TorchScriptDefault bool
+	// DefaultModel is the path of the model file the container (or a
+	// typical model_fn) loads, listed as expected when it is missing.
 	DefaultModel string
+	// MissingModel says why the container has no model to load in a and
+	// which file it expects, or "" when it has one.
+	MissingModel func(a *Archive) (msg, expected string)
 	// Provided are the top-level Python packages the framework's serving
 	// container already has installed.
 	Provided []string
 }
+
+// Serving is the kind of model server a framework's container runs.
+type Serving int
+
+// The model servers.
+const (
+	// ServingToolkit is the SageMaker inference toolkit (model_fn,
+	// input_fn, predict_fn, output_fn, transform_fn).
+	ServingToolkit Serving = iota
+	// ServingTFS is TensorFlow Serving: SavedModel bundles in numeric
+	// version folders, handler or input_handler/output_handler, no
+	// model_fn, SAGEMAKER_PROGRAM ignored.
+	ServingTFS
+)
 
 // toolkitPackages are installed in every toolkit-based container.
 var toolkitPackages = []string{
@@ -43,16 +75,20 @@ var xgboostFramework = Framework{
 	Model:           []string{"xgboost-model", "xgboost-model-*", "xgboost-model.*", "*.ubj", "*.bst", "*.xgb", "*.model"},
 	Metadata:        []string{"*.json"},
 	ModelFnRequired: true,
+	AlgorithmMode:   true,
 	DefaultModel:    "xgboost-model",
+	MissingModel:    xgboostMissingModel,
 	Provided:        append([]string{"xgboost", "sklearn", "joblib"}, toolkitPackages...),
 }
 
 var pytorchFramework = Framework{
-	Name:         "pytorch",
-	Model:        []string{"*.pt", "*.pth", "*.bin", "*.safetensors", "*.ckpt", "*.onnx"},
-	Metadata:     []string{"*.json", "*.yaml", "*.yml", "*.txt"},
-	DefaultModel: "model.pt (TorchScript)",
-	Provided:     append([]string{"torch", "torchvision", "torchaudio", "torchtext", "ts"}, toolkitPackages...),
+	Name:               "pytorch",
+	Model:              []string{"*.pt", "*.pth", "*.bin", "*.safetensors", "*.ckpt", "*.onnx"},
+	Metadata:           []string{"*.json", "*.yaml", "*.yml", "*.txt"},
+	TorchScriptDefault: true,
+	DefaultModel:       "model.pt",
+	MissingModel:       pytorchMissingModel,
+	Provided:           append([]string{"torch", "torchvision", "torchaudio", "torchtext", "ts"}, toolkitPackages...),
 }
 
 var sklearnFramework = Framework{
@@ -61,15 +97,20 @@ var sklearnFramework = Framework{
 	Metadata:        []string{"*.json", "*.yaml", "*.yml", "*.npy", "*.npz", "*.csv"},
 	Preprocessing:   []string{"*scaler*", "*encoder*", "*vectorizer*", "*preprocess*", "*tokenizer*", "*imputer*"},
 	ModelFnRequired: true,
-	DefaultModel:    "model.joblib (loaded by model_fn)",
+	ScriptRequired:  true,
+	DefaultModel:    "model.joblib",
+	MissingModel:    codeOnly,
 	Provided:        append([]string{"sklearn", "joblib"}, toolkitPackages...),
 }
 
 var tensorflowFramework = Framework{
 	Name:         "tensorflow",
 	Model:        []string{"saved_model.pb", "saved_model.pbtxt", "variables.index", "variables.data-*", "*.h5", "*.keras"},
+	Detect:       []string{"saved_model.pb", "*.h5", "*.keras"},
+	Serving:      ServingTFS,
 	Metadata:     []string{"fingerprint.pb", "keras_metadata.pb", "*.json"},
-	DefaultModel: "<version>/saved_model.pb",
+	DefaultModel: "1/saved_model.pb",
+	MissingModel: tensorflowMissingModel,
 	Provided:     append([]string{"tensorflow", "keras", "tensorflow_serving"}, toolkitPackages...),
 }
 
@@ -81,7 +122,9 @@ var huggingfaceFramework = Framework{
 		"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json",
 		"vocab.txt", "vocab.json", "merges.txt", "spiece.model", "sentencepiece.bpe.model", "tokenizer.model", "*.md"},
 	Preprocessing: []string{"preprocessor_config.json", "feature_extractor_config.json", "processor_config.json", "scheduler_config.json"},
-	DefaultModel:  "config.json and weights",
+	Detect:        []string{"pytorch_model*", "diffusion_pytorch_model*", "tf_model.h5", "flax_model.msgpack", "*.safetensors"},
+	DefaultModel:  "model.safetensors",
+	MissingModel:  huggingfaceMissingModel,
 	Provided:      append([]string{"torch", "transformers", "datasets", "tokenizers", "accelerate", "diffusers", "huggingface_hub", "safetensors"}, toolkitPackages...),
 }
 
@@ -238,4 +281,83 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// codeOnly is the MissingModel of a framework whose model_fn picks the
+// model: it needs only some file outside code/.
+func codeOnly(a *Archive) (string, string) {
+	for _, p := range a.regularFiles() {
+		if _, inCode := codeRel(p); !inCode && junkRoot(p) == "" {
+			return "", ""
+		}
+	}
+	return "the archive holds only code; model_fn has no model file to load", a.fw.DefaultModel
+}
+
+// xgboostMissingModel is XGBoost's MissingModel: in script mode model_fn
+// picks the model; in algorithm mode every top-level file is a booster.
+func xgboostMissingModel(a *Archive) (string, string) {
+	if a.scriptMode() {
+		return codeOnly(a)
+	}
+	for _, p := range a.regularFiles() {
+		if !strings.Contains(p, "/") && !strings.HasPrefix(p, ".") {
+			return "", ""
+		}
+	}
+	return "no top-level model file: XGBoost algorithm mode loads the top-level files as boosters", a.fw.DefaultModel
+}
+
+// pytorchMissingModel is PyTorch's MissingModel: a model_fn picks the
+// model; the default loader needs model.pt or exactly one *.pt/*.pth.
+func pytorchMissingModel(a *Archive) (string, string) {
+	if a.hasHandler("model_fn") {
+		if msg, _ := codeOnly(a); msg != "" {
+			return msg, "model.pth"
+		}
+		return "", ""
+	}
+	cands := a.torchCandidates()
+	switch {
+	case a.hasFile("model.pt"), len(cands) == 1:
+		return "", ""
+	case len(cands) == 0:
+		return "no model_fn and no model.pt or *.pt/*.pth at the root for the default loader", a.fw.DefaultModel
+	}
+	return fmt.Sprintf("no model_fn and %d candidate model files (%s); the default loader needs model.pt or exactly one *.pt/*.pth", len(cands), strings.Join(quoteAll(cands), ", ")), a.fw.DefaultModel
+}
+
+// tensorflowMissingModel is TensorFlow Serving's MissingModel: it needs a
+// saved_model.pb in a numeric version folder.
+func tensorflowMissingModel(a *Archive) (string, string) {
+	if a.hasSavedModel() {
+		return "", ""
+	}
+	for _, p := range a.regularFiles() {
+		if path.Base(p) == "saved_model.pb" {
+			return "", "" // tensorflow-version-dir-missing says it
+		}
+	}
+	return "no SavedModel: TensorFlow Serving needs <version>/saved_model.pb (\"no SavedModel bundles found!\")", a.fw.DefaultModel
+}
+
+// huggingfaceMissingModel is Hugging Face's MissingModel: without HF_TASK
+// or HF_MODEL_ID the pipeline is built from config.json (or
+// model_index.json) and the weights beside it.
+func huggingfaceMissingModel(a *Archive) (string, string) {
+	if a.Env["HF_MODEL_ID"] != "" || a.Env["HF_TASK"] != "" {
+		return "", ""
+	}
+	if !a.hasFile("config.json") && !a.hasFile("model_index.json") {
+		return "no config.json (or model_index.json) at the root and neither HF_TASK nor HF_MODEL_ID is set; the pipeline cannot be built", "config.json"
+	}
+	for _, p := range a.regularFiles() {
+		if isModelFile(a.fw, p) && !strings.Contains(p, "/") {
+			return "", ""
+		}
+	}
+	if a.hasFile("model_index.json") {
+		return "", ""
+	}
+	return "config.json but no weights (pytorch_model.bin, model.safetensors or shards) at the root", a.fw.DefaultModel
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -149,10 +148,7 @@ func detectFramework(a *Archive, forced string) (string, string) {
 			if e.Type != artifact.TypeFile || !isModelFile(f, e.Path) {
 				continue
 			}
-			if f == &huggingfaceFramework && !isHuggingFaceWeight(e.Path) {
-				continue
-			}
-			if f == &tensorflowFramework && path.Base(e.Path) != "saved_model.pb" && !strings.HasSuffix(e.Path, ".keras") && !strings.HasSuffix(e.Path, ".h5") {
+			if f.Detect != nil && !matchAny(f.Detect, e.Path) {
 				continue
 			}
 			return f.Name, fmt.Sprintf("model file %q", e.Path)
@@ -169,17 +165,6 @@ func detectFramework(a *Archive, forced string) (string, string) {
 		}
 	}
 	return "unknown", "no model file or import names a framework"
-}
-
-// isHuggingFaceWeight reports whether p is a weight file name that only the
-// Hugging Face libraries write.
-func isHuggingFaceWeight(p string) bool {
-	base := path.Base(p)
-	if strings.HasPrefix(base, "pytorch_model") || strings.HasPrefix(base, "diffusion_pytorch_model") ||
-		base == "tf_model.h5" || base == "flax_model.msgpack" {
-		return true
-	}
-	return strings.HasSuffix(base, ".safetensors")
 }
 
 // frameworkOfImport maps an imported package to the framework it implies.
@@ -207,9 +192,9 @@ func judge(a *Archive) Result {
 		FrameworkReason: a.FrameworkReason,
 		Format:          a.Format,
 	}.WithEmptyLists()
-	for _, r := range All() {
+	for _, r := range Catalog() {
 		if r.Check != nil {
-			res.Findings = append(res.Findings, r.Check(a)...)
+			res.Findings = append(res.Findings, r.findings(r.Check(a))...)
 		}
 	}
 	res.Findings = SortFindings(res.Findings)

@@ -45,3 +45,20 @@ func inMember(member string, offset int64) string {
 	}
 	return ""
 }
+
+// importFindings returns one finding of rule m for each distinct import of
+// class c in every scanned model file.
+func (a *Archive) importFindings(m Meta, c modelfile.Class, format string) []Finding {
+	var fs []Finding
+	for _, p := range a.modelPaths() {
+		seen := map[string]bool{}
+		for _, im := range a.Models[p].Imports {
+			if im.Class != c || seen[im.Member+"\x00"+im.String()] {
+				continue
+			}
+			seen[im.Member+"\x00"+im.String()] = true
+			fs = append(fs, a.Finding(m, p, 0, 0, format, im.String(), inMember(im.Member, im.Offset)))
+		}
+	}
+	return fs
+}

@@ -114,7 +114,7 @@ func isModelFile(f *Framework, p string) bool {
 	if _, ok := codeRel(p); ok {
 		return false
 	}
-	if f == &tensorflowFramework {
+	if f.Serving == ServingTFS {
 		base := path.Base(p)
 		if base == "saved_model.pb" || base == "saved_model.pbtxt" || strings.HasPrefix(p, "variables/") || strings.Contains(p, "/variables/") || strings.Contains(p, "/assets/") {
 			return true

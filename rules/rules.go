@@ -1,8 +1,12 @@
 package rules
 
-// All returns every rule, ordered: archive-level rules first, then layout,
-// code, and framework rules, alphabetically by id within each group.
-func All() []Rule {
+// Catalog returns every rule mati has, artifact and builder rules alike, in
+// one ordered list: reading the archive, layout, inference code, model
+// files, frameworks, deployment configuration, then builder files,
+// alphabetically by id within each group. It is the only registry: the
+// engine, "mati rules", docs/rules.md and the tests all read it. The slice
+// is a copy; its Rules must not be modified.
+func Catalog() []Rule {
 	return []Rule{
 		// Reading the archive.
 		archiveCorruptRule,
@@ -28,6 +32,7 @@ func All() []Rule {
 		// Inference code.
 		handlerArityRule,
 		handlerConflictRule,
+		handlerDefaultUsedRule,
 		handlerMissingRule,
 		handlerNotModuleLevelRule,
 		handlerWrongFrameworkRule,
@@ -49,6 +54,7 @@ func All() []Rule {
 		xgboostStrayTopLevelFileRule,
 		// Deployment configuration.
 		envSubmitDirectoryIgnoredRule,
+		envSubmitDirectoryUnusedRule,
 		envUnknownVariableRule,
 		envValueInvalidRule,
 		imageAccountUnknownRule,
@@ -57,7 +63,31 @@ func All() []Rule {
 		imageRegionMismatchRule,
 		imageURIInvalidRule,
 		instanceAcceleratorMismatchRule,
+		instanceAcceleratorUnusedRule,
 		instanceTypeInvalidRule,
 		modelDataInvalidRule,
+		// Builder files.
+		builderCreateModelMissingRule,
+		builderCreateStepMissingRule,
+		builderDependencyMissingRule,
+		builderEnvInvalidRule,
+		builderImageMissingRule,
+		builderImageURIInvalidRule,
+		builderModelDataMissingRule,
+		builderRoleMissingRule,
+		builderStaticModelNameRule,
+		builderStepModelMismatchRule,
+		builderSyntaxErrorRule,
 	}
+}
+
+// Lookup returns the catalog's rule with the given id, and whether there is
+// one.
+func Lookup(id string) (Rule, bool) {
+	for _, r := range Catalog() {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Rule{}, false
 }

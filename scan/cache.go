@@ -80,7 +80,7 @@ type cacheKey struct {
 func Fingerprint(version string, cfg rules.Config) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "mati %s\n", version)
-	for _, r := range rules.All() {
+	for _, r := range rules.Catalog() {
 		fmt.Fprintf(h, "rule %s %s\n", r.ID, r.Severity)
 	}
 	b, err := json.Marshal(cfg)

@@ -239,13 +239,3 @@ func renderBuilderTable(w io.Writer, r rules.Report, opts tableOptions) error {
 	fmt.Fprintln(ew, "Tip: use --format json for machine-readable output.")
 	return ew.err
 }
-
-// builderRuleList returns the builder rules as rules.Rule values (without
-// a check), for "mati rules".
-func builderRuleList() []rules.Rule {
-	var out []rules.Rule
-	for _, m := range rules.BuilderMetas() {
-		out = append(out, rules.Rule{Meta: m})
-	}
-	return out
-}

@@ -10,11 +10,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mati-dev/mati/fixtures"
 	"github.com/mati-dev/mati/rules"
 )
 
-// builderFixtures are the builders of rules/testdata/builders.
-const builderFixtures = "../../rules/testdata/builders"
+// builderFixtures is the folder of the builder fixtures.
+var builderFixtures = fixtures.BuildersDir()
 
 func TestBuilderExitCodes(t *testing.T) {
 	abs, err := filepath.Abs(builderFixtures)
@@ -28,16 +29,16 @@ func TestBuilderExitCodes(t *testing.T) {
 		wantOut  string
 		wantErr  string
 	}{
-		{name: "correct builders", args: []string{"ok_xgboost.py", "ok_pytorch.py", "ok_sklearn.py"}, wantCode: exitOK, wantOut: "3 files, 0 errors, 0 warnings, 0 info"},
-		{name: "error finding", args: []string{"bad_role_missing.py"}, wantCode: exitFindings, wantOut: "builder-role-missing"},
-		{name: "file that does not parse", args: []string{"bad_syntax_error.py", "ok_modern_syntax.py"}, wantCode: exitFindings, wantOut: "builder-syntax-error"},
-		{name: "warning under the default fail-on", args: []string{"bad_static_model_name.py"}, wantCode: exitOK, wantOut: "builder-static-model-name"},
-		{name: "warning with fail-on warning", args: []string{"--fail-on", "warning", "bad_static_model_name.py"}, wantCode: exitFindings},
-		{name: "fail-on never", args: []string{"bad_role_missing.py", "--fail-on", "never"}, wantCode: exitOK},
-		{name: "missing file beats findings", args: []string{"bad_role_missing.py", "nope.py"}, wantCode: exitNotInspected, wantErr: `mati: error: failed to read "nope.py"`},
+		{name: "correct builders", args: []string{"builder_xgboost_good.py", "builder_pytorch_good.py", "builder_sklearn_good.py"}, wantCode: exitOK, wantOut: "3 files, 0 errors, 0 warnings, 0 info"},
+		{name: "error finding", args: []string{"builder_role_missing.py"}, wantCode: exitFindings, wantOut: "builder-role-missing"},
+		{name: "file that does not parse", args: []string{"builder_syntax_error.py", "builder_modern_syntax_good.py"}, wantCode: exitFindings, wantOut: "builder-syntax-error"},
+		{name: "warning under the default fail-on", args: []string{"builder_static_model_name.py"}, wantCode: exitOK, wantOut: "builder-static-model-name"},
+		{name: "warning with fail-on warning", args: []string{"--fail-on", "warning", "builder_static_model_name.py"}, wantCode: exitFindings},
+		{name: "fail-on never", args: []string{"builder_role_missing.py", "--fail-on", "never"}, wantCode: exitOK},
+		{name: "missing file beats findings", args: []string{"builder_role_missing.py", "nope.py"}, wantCode: exitNotInspected, wantErr: `mati: error: failed to read "nope.py"`},
 		{name: "no path", args: nil, wantCode: exitUsage, wantErr: "no path given"},
-		{name: "bad format", args: []string{"--format", "sarif", "ok_xgboost.py"}, wantCode: exitUsage, wantErr: `unknown format "sarif"`},
-		{name: "bad fail-on", args: []string{"--fail-on", "fatal", "ok_xgboost.py"}, wantCode: exitUsage, wantErr: `unknown --fail-on value "fatal"`},
+		{name: "bad format", args: []string{"--format", "sarif", "builder_xgboost_good.py"}, wantCode: exitUsage, wantErr: `unknown format "sarif"`},
+		{name: "bad fail-on", args: []string{"--fail-on", "fatal", "builder_xgboost_good.py"}, wantCode: exitUsage, wantErr: `unknown --fail-on value "fatal"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,7 +63,7 @@ func TestBuilderJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, _ := runTest(t, abs, &fakeInspect{}, nil, "builder", "--format", "json", "bad_env_invalid.py", "ok_sklearn.py")
+	code, out, _ := runTest(t, abs, &fakeInspect{}, nil, "builder", "--format", "json", "builder_env_invalid.py", "builder_sklearn_good.py")
 	if code != exitOK {
 		t.Fatalf("exit code %d, want %d (env findings are warnings)", code, exitOK)
 	}
@@ -72,7 +73,7 @@ func TestBuilderJSON(t *testing.T) {
 	}
 	var want rules.Report
 	want.SchemaVersion = rules.SchemaVersion
-	for _, name := range []string{"bad_env_invalid.py", "ok_sklearn.py"} {
+	for _, name := range []string{"builder_env_invalid.py", "builder_sklearn_good.py"} {
 		src, err := os.ReadFile(filepath.Join(abs, name))
 		if err != nil {
 			t.Fatal(err)

@@ -9,8 +9,9 @@ import (
 )
 
 // renderRulesMarkdown writes the content of docs/rules.md for rs: a title, a
-// short introduction, a table of id, severity and summary, then a section
-// per rule with its summary and hint. Its input is the rule list, not a
+// short introduction, a table of id, target, severity and summary, then a
+// section per rule with its summary, its hint and the finding it reports on
+// its first failing fixture (Rule.Example). Its input is the rule list, not a
 // report, and it takes no options.
 func renderRulesMarkdown(w io.Writer, rs []rules.Rule) error {
 	ew := &errWriter{w: w}
@@ -28,18 +29,24 @@ names its rule, and its severity says how sure mati is that deployment breaks:
 By default `+"`mati check`"+` exits with 1 when there is an error finding; use
 `+"`--fail-on warning`"+`, `+"`--fail-on info`"+` or `+"`--fail-on never`"+` to change that.
 
-| Rule | Severity | Summary |
-|---|---|---|
+Artifact rules judge a model artifact (`+"`mati check`"+`, `+"`mati scan`"+`); builder
+rules judge a SageMaker Pipelines step builder file (`+"`mati builder`"+`).
+
+| Rule | Target | Severity | Summary |
+|---|---|---|---|
 `)
 	for _, r := range rs {
-		fmt.Fprintf(ew, "| [`%s`](#%s) | %s | %s |\n", r.ID, r.ID, r.Severity, mdText(r.Summary))
+		fmt.Fprintf(ew, "| [`%s`](#%s) | %s | %s | %s |\n", r.ID, r.ID, r.Target(), r.Severity, mdText(r.Summary))
 	}
 	for _, r := range rs {
 		fmt.Fprintf(ew, "\n## %s\n\n", r.ID)
-		fmt.Fprintf(ew, "Severity: **%s**\n\n", r.Severity)
+		fmt.Fprintf(ew, "Severity: **%s** · Target: %s\n\n", r.Severity, r.Target())
 		fmt.Fprintf(ew, "%s\n", mdText(r.Summary))
 		if r.Hint != "" {
 			fmt.Fprintf(ew, "\n**How to fix:** %s\n", mdText(r.Hint))
+		}
+		if ex := r.Example(); ex != "" {
+			fmt.Fprintf(ew, "\nExample (from the fixtures):\n\n```\n%s\n```\n", ex)
 		}
 	}
 	return ew.err

@@ -15,7 +15,8 @@ func (e *env) rulesCommand() *cli.Command {
 		Name:      "rules",
 		Usage:     "list the rules",
 		UsageText: "mati rules [--format table|markdown|json]",
-		Description: `Lists every rule with its id, severity and summary.
+		Description: `Lists every rule of the catalog, artifact and builder rules, with its id,
+severity and summary.
 --format markdown writes docs/rules.md: mati rules --format markdown > docs/rules.md`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table, markdown or json"},
@@ -27,6 +28,7 @@ func (e *env) rulesCommand() *cli.Command {
 // ruleJSON is one rule in "mati rules --format json".
 type ruleJSON struct {
 	ID       string         `json:"id"`
+	Target   string         `json:"target"`
 	Severity rules.Severity `json:"severity"`
 	Summary  string         `json:"summary"`
 	Hint     string         `json:"hint"`
@@ -37,7 +39,7 @@ func (e *env) listRules(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return usageError("run 'mati rules' without arguments", "unexpected argument %q", c.Args().First())
 	}
-	rs := append(rules.All(), builderRuleList()...)
+	rs := rules.Catalog()
 	var err error
 	switch f := c.String("format"); f {
 	case "table":
@@ -51,7 +53,7 @@ func (e *env) listRules(c *cli.Context) error {
 	case "json":
 		out := make([]ruleJSON, 0, len(rs))
 		for _, r := range rs {
-			out = append(out, ruleJSON{ID: r.ID, Severity: r.Severity, Summary: r.Summary, Hint: r.Hint})
+			out = append(out, ruleJSON{ID: r.ID, Target: r.Target(), Severity: r.Severity, Summary: r.Summary, Hint: r.Hint})
 		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)

@@ -47,11 +47,35 @@ func readTar(t *testing.T, file string) map[string][]byte {
 	}
 }
 
+// smallTensors are three tensors shaped as splitTensors shapes 40 MiB (two
+// full, one partial), at a size the race detector gets through quickly:
+// the layout checked does not depend on the size.
+var smallTensors = []tensor{{name: "layers.0.weight", rows: 16, seed: 1}, {name: "layers.1.weight", rows: 16, seed: 2}, {name: "layers.2.weight", rows: 8, seed: 3}}
+
+func TestSplitTensors(t *testing.T) {
+	ts := splitTensors(40<<20, 1)
+	var total int64
+	for _, x := range ts {
+		total += x.bytes()
+	}
+	if len(ts) != 3 || total != 40<<20 || ts[0].bytes() != tensorBytes || ts[2].bytes() != 8<<20 {
+		t.Errorf("splitTensors(40 MiB) = %+v, want two %d-byte tensors and one of 8 MiB", ts, tensorBytes)
+	}
+}
+
 func TestTorchArtifact(t *testing.T) {
 	ms, err := torchArtifact(40<<20, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(ms) != 4 || ms[0].name != "model.pth" {
+		t.Fatalf("torchArtifact members: %d, first %q; want 4, model.pth first", len(ms), ms[0].name)
+	}
+	zm, err := torchZip{top: "model", tensors: smallTensors}.member("model.pth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms = []member{zm}
 	file := filepath.Join(t.TempDir(), "torch.tar.gz")
 	if err := writeTarGz(context.Background(), file, ms); err != nil {
 		t.Fatal(err)
@@ -96,6 +120,14 @@ func TestSafetensorsArtifact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(ms) != 6 || ms[1].name != "model.safetensors" {
+		t.Fatalf("safetensorsArtifact members: %d; want 6, model.safetensors second", len(ms))
+	}
+	sm, err := safetensorsMember("model.safetensors", smallTensors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms = []member{sm}
 	file := filepath.Join(t.TempDir(), "st.tar.gz")
 	if err := writeTarGz(context.Background(), file, ms); err != nil {
 		t.Fatal(err)
