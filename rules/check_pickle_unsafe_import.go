@@ -5,7 +5,7 @@ import "github.com/mati-dev/mati/modelfile"
 var pickleUnsafeImport = Meta{
 	ID:       "pickle-unsafe-import",
 	Severity: Error,
-	Summary:  "A pickle in a model file imports a function that runs code on load (os.system, subprocess, eval, ...): loading the model compromises the endpoint.",
+	Summary:  "A pickle in a model file imports a function that runs code on load (os.system, subprocess, eval, ...), or a module or name computed at load time rather than written as a constant: loading the model compromises the endpoint.",
 	Hint:     "do not deploy this artifact; re-export the model from trusted code, preferably as safetensors or TorchScript",
 }
 
@@ -24,6 +24,10 @@ func (a *Archive) importFindings(m Meta, c modelfile.Class, format string) []Fin
 				continue
 			}
 			seen[im.Member+"\x00"+im.String()] = true
+			if im.Module == "?" || im.Name == "?" {
+				fs = append(fs, a.Finding(m, p, 0, 0, "imports %q%s, whose module or name is computed at load time, not a constant: loading the model may run anything", im.String(), inMember(im.Member, im.Offset)))
+				continue
+			}
 			fs = append(fs, a.Finding(m, p, 0, 0, format, im.String(), inMember(im.Member, im.Offset)))
 		}
 	}

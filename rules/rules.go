@@ -41,6 +41,7 @@ func All() []Rule {
 		pickleMalformedRule,
 		pickleUnknownImportRule,
 		pickleUnsafeImportRule,
+		pickleUnscannableRule,
 		safetensorsInvalidRule,
 		weightsShardMissingRule,
 		// Frameworks.

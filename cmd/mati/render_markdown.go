@@ -34,6 +34,10 @@ By default `+"`mati check`"+` exits with 1 when there is an error finding; use
 	for _, r := range rs {
 		fmt.Fprintf(ew, "| [`%s`](#%s) | %s | %s |\n", r.ID, r.ID, r.Severity, mdText(r.Summary))
 	}
+	fmt.Fprint(ew, "\n## Model files\n")
+	for _, para := range strings.Split(rules.ModelScanDoc, "\n") {
+		fmt.Fprintf(ew, "\n%s\n", mdText(para))
+	}
 	for _, r := range rs {
 		fmt.Fprintf(ew, "\n## %s\n\n", r.ID)
 		fmt.Fprintf(ew, "Severity: **%s**\n\n", r.Severity)
