@@ -161,7 +161,6 @@ const maxTorchKeys = 1 << 20
 // MAGIC_NUMBER 0x1950a86a20f9469cfc6c.
 const torchMagic = "\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"
 
-
 // value is a modelled stack value. Containers share item slices; the walker
 // never mutates an item in place, only appends to a container it created.
 type value struct {
