@@ -199,8 +199,11 @@ func (r *Report) mergeNested(sub *Report, member string) {
 }
 
 func joinMember(outer, inner string) string {
-	if inner == "" {
+	switch {
+	case inner == "":
 		return outer
+	case outer == "":
+		return inner
 	}
 	return outer + "!" + inner
 }

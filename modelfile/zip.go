@@ -61,6 +61,8 @@ type zentry struct {
 	method       uint16
 	crc          uint32
 	csize, usize uint64
+	// data is the stream offset of the member's data.
+	data int64
 }
 
 // zreader tracks the stream offset of a zip and, while it is small
@@ -140,6 +142,7 @@ func scanZip(rep *Report, br *bufio.Reader, lim *Limits, depth int) error {
 	var locals []zentry
 	var centrals []zentry
 	cdStart, cdCount, ends := int64(-1), 0, 0
+	broke := false
 	truncated := func(what string) {
 		rep.add(CodeZipMalformed, "", z.off, "truncated %s", what)
 	}
@@ -262,10 +265,18 @@ loop:
 			cdCount = 0
 		default:
 			rep.add(CodeZipMalformed, "", sigAt, "unexpected bytes % x where a zip header should be", b)
+			if z.keeping {
+				// Loaders read the central directory at the end: keep the
+				// rest so that scanUnmatched reads it from there.
+				if _, err := z.discard(z.keepMax); err != nil && !isEOF(err) {
+					return &ioError{err}
+				}
+			}
+			broke = true
 			break loop
 		}
 	}
-	if ends == 0 {
+	if ends == 0 && !broke {
 		rep.add(CodeZipMalformed, "", z.off, "no end of central directory record")
 	}
 	compareDirectory(rep, locals, centrals)
@@ -280,56 +291,56 @@ loop:
 // matched, from the copy of a small zip; in a large one they are
 // unscannable.
 func scanUnmatched(rep *Report, z *zreader, locals, centrals []zentry, lim *Limits, depth int) error {
+	if z.keeping && len(z.kept) > 0 {
+		zr, err := zip.NewReader(bytes.NewReader(z.kept), int64(len(z.kept)))
+		if err != nil {
+			return nil // loaders cannot open it either
+		}
+		byData := make(map[int64]zentry, len(locals))
+		for _, l := range locals {
+			byData[l.data] = l
+		}
+		for _, f := range zr.File {
+			off, err := f.DataOffset()
+			if err != nil {
+				continue
+			}
+			if l, ok := byData[off]; ok && l.csize == f.CompressedSize64 && l.method == f.Method {
+				continue
+			}
+			if err := scanCentral(rep, f, lim, depth); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	seen := make(map[int64]zentry, len(locals))
 	for _, l := range locals {
 		seen[l.off] = l
 	}
-	var missed []zentry
 	for _, c := range centrals {
-		l, ok := seen[c.off]
-		if !ok || l.csize != c.csize || l.method != c.method {
-			missed = append(missed, c)
-		}
-	}
-	if len(missed) == 0 {
-		return nil
-	}
-	if !z.keeping {
-		for _, c := range missed {
+		if l, ok := seen[c.off]; !ok || l.csize != c.csize || l.method != c.method {
 			rep.add(CodeUnscannable, c.name, c.off, "central directory entry %q is not where a local header was read, and the zip is too large to read again: its data was not checked", c.name)
-		}
-		return nil
-	}
-	zr, err := zip.NewReader(bytes.NewReader(z.kept), int64(len(z.kept)))
-	if err != nil {
-		rep.add(CodeUnscannable, "", -1, "central directory cannot be read (%v): the members it names were not checked", err)
-		return nil
-	}
-	want := map[string]bool{}
-	for _, c := range missed {
-		want[c.name] = true
-	}
-	for _, f := range zr.File {
-		if !want[f.Name] {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			rep.add(CodeUnscannable, f.Name, -1, "member named by the central directory cannot be opened (%v): it was not checked", err)
-			continue
-		}
-		err = scanMember(rep, f.Name, &crcTolerant{r: rc}, int64(f.UncompressedSize64), lim, depth)
-		rc.Close()
-		if err != nil {
-			var ie *ioError
-			if errors.As(err, &ie) {
-				rep.add(CodeZipMalformed, f.Name, -1, "member named by the central directory is corrupt: %v", ie.err)
-				continue
-			}
-			return err
 		}
 	}
 	return nil
+}
+
+// scanCentral scans a member as the central directory names it.
+func scanCentral(rep *Report, f *zip.File, lim *Limits, depth int) error {
+	rc, err := f.Open()
+	if err != nil {
+		rep.add(CodeUnscannable, f.Name, -1, "member named by the central directory cannot be opened (%v): it was not checked", err)
+		return nil
+	}
+	defer rc.Close()
+	err = scanMember(rep, f.Name, &crcTolerant{r: rc}, int64(f.UncompressedSize64), lim, depth)
+	var ie *ioError
+	if errors.As(err, &ie) {
+		rep.add(CodeZipMalformed, f.Name, -1, "member named by the central directory is corrupt: %v", ie.err)
+		return nil
+	}
+	return err
 }
 
 func isEOF(err error) bool {
@@ -438,6 +449,7 @@ func readMember(rep *Report, z *zreader, e zentry, lim *Limits, depth int) (zent
 	}
 	descriptor := e.flags&flagDescriptor != 0
 	start := z.off
+	e.data = start
 	var raw io.Reader
 	if descriptor {
 		raw = z // deflate finds its own end; z is an io.ByteReader, so flate reads no further
