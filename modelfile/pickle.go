@@ -36,6 +36,7 @@ package modelfile
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -217,6 +218,8 @@ type pickleResult struct {
 	torch bool
 	// alive is set when the input ended inside a pickle.
 	alive bool
+	// firstEnd is the offset after the first pickle's STOP.
+	firstEnd int64
 }
 
 // walker walks one stream, possibly holding several pickles.
@@ -317,12 +320,13 @@ func (w *walker) run(all bool) error {
 		if w.torchStage == 4 {
 			w.collect = true
 		}
-		err := w.one()
+		err := w.one(false)
 		w.collect = false
 		if err == nil {
 			w.res.pickles++
 			if first {
 				w.res.complete = true
+				w.res.firstEnd = w.p.off
 			}
 			if !all {
 				return nil
@@ -481,13 +485,15 @@ func (w *walker) called() {
 	w.pending = w.pending[:0]
 }
 
-// one walks one pickle up to and including its STOP.
-func (w *walker) one() error {
+// one walks one pickle up to and including its STOP; with unknownMemo
+// every memo entry it did not store itself is an unknown value.
+func (w *walker) one(unknownMemo bool) error {
 	w.stack = w.stack[:0]
 	w.marks = w.marks[:0]
 	w.memo = make(map[int64]value)
 	w.memoLen = 0
-	w.dropped = false
+	w.memoBytes = 0
+	w.dropped = unknownMemo
 	p := w.p
 	for {
 		at := p.off
@@ -797,13 +803,13 @@ func (w *walker) one() error {
 				}
 			}
 		case opGlobal:
-			module, long1, err := p.line("GLOBAL module")
+			module, name, long1, long2, cutOff, err := w.importLines("GLOBAL")
 			if err != nil {
 				return err
 			}
-			name, long2, err := p.line("GLOBAL name")
-			if err != nil {
-				return err
+			if cutOff {
+				w.addImport(module, name, at, "GLOBAL")
+				return &errMalformed{p.off, "truncated: GLOBAL argument"}
 			}
 			if long1 || long2 {
 				// No module or attribute has a name this long: the
@@ -838,13 +844,13 @@ func (w *walker) one() error {
 				return err
 			}
 		case opInst:
-			module, long1, err := p.line("INST module")
+			module, name, long1, long2, cutOff, err := w.importLines("INST")
 			if err != nil {
 				return err
 			}
-			name, long2, err := p.line("INST name")
-			if err != nil {
-				return err
+			if cutOff {
+				w.addImport(module, name, at, "INST")
+				return &errMalformed{p.off, "truncated: INST argument"}
 			}
 			if long1 || long2 {
 				return &errMalformed{at, "INST name longer than any module's"}
@@ -1205,7 +1211,7 @@ func (w *walker) joblibArray(at int64, obj value) error {
 		saveStack, saveMarks, saveMemo, saveLen, saveDropped := w.stack, w.marks, w.memo, w.memoLen, w.dropped
 		w.stack, w.marks = nil, nil
 		w.depth++
-		err := w.one()
+		err := w.one(false)
 		w.depth--
 		w.stack, w.marks, w.memo, w.memoLen, w.dropped = saveStack, saveMarks, saveMemo, saveLen, saveDropped
 		return err
@@ -1244,10 +1250,34 @@ func (w *walker) joblibArray(at int64, obj value) error {
 	if w.lim.MaxDeclaredLength > 0 && n > w.lim.MaxDeclaredLength {
 		return &errMalformed{at, fmt.Sprintf("joblib array declares %d bytes, over the limit of %d", n, w.lim.MaxDeclaredLength)}
 	}
+	w.arrayAsOpcodes()
 	if err := w.p.enter(n, "joblib array data", true); err != nil {
 		return err
 	}
 	return w.p.discard(n, "joblib array data")
+}
+
+// arrayAsOpcodes walks the bytes after a joblib array wrapper the way
+// pickle.load (which knows nothing of joblib) reads them: as opcodes. It
+// walks what is buffered (up to preWalkLen bytes) with a fresh stack and a
+// memo whose every entry is unknown, keeping the dangerous imports (and
+// the others once a call follows).
+func (w *walker) arrayAsOpcodes() {
+	b, _ := w.p.r.Peek(preWalkLen)
+	if len(b) == 0 || !isOpcode(b[0]) {
+		return
+	}
+	res := &pickleResult{}
+	sub := newWalker(bufio.NewReader(bytes.NewReader(b)), w.member, w.lim, res)
+	sub.depth = w.depth + 1
+	sub.weak = true
+	if err := sub.one(true); err == nil {
+		sub.called()
+	}
+	for _, im := range res.imports {
+		im.Offset += w.p.off
+		w.res.imports = append(w.res.imports, im)
+	}
 }
 
 func dictOf(items []value) map[string]value {
@@ -1373,6 +1403,21 @@ func opName(op byte) string {
 		return n
 	}
 	return fmt.Sprintf("opcode 0x%02x", op)
+}
+
+// importLines reads the module and name lines of GLOBAL or INST. When the
+// input ends inside them, cut is set and they are what Python's unpickler
+// passes to find_class then (each line without its last byte, "" for a
+// missing one).
+func (w *walker) importLines(op string) (module, name string, long1, long2, cut bool, err error) {
+	w.p.partial = &cut
+	defer func() { w.p.partial = nil }()
+	module, long1, err = w.p.line(op + " module")
+	if err != nil || cut {
+		return module, "", long1, false, cut, err
+	}
+	name, long2, err = w.p.line(op + " name")
+	return module, name, long1, long2, cut, err
 }
 
 // isOpcode reports whether b is a pickle opcode (Lib/pickletools.py).

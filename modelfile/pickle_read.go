@@ -35,6 +35,10 @@ type preader struct {
 	frameEnd int64
 	// straddle is called when a read crosses the end of a frame buffer.
 	straddle func(at int64, what string)
+	// partial, when not nil, makes line return a line cut by the end of
+	// the input (without its last byte, as Python's unpickler takes it)
+	// and set *partial, instead of failing.
+	partial *bool
 }
 
 func (p *preader) fail(err error, what string) error {
@@ -184,6 +188,15 @@ func (p *preader) line(what string) (s string, long bool, err error) {
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
+		}
+		if p.partial != nil && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) {
+			// Python's unpickler takes readline()[:-1] whatever the line
+			// ends with.
+			*p.partial = true
+			if n := len(sb); n > 0 {
+				sb = sb[:n-1]
+			}
+			return string(sb), long, nil
 		}
 		return "", long, p.fail(err, what)
 	}
