@@ -254,6 +254,8 @@ type walker struct {
 	keys []string
 	// collect is set while the strings pushed are the storage keys.
 	collect bool
+	// trace, when set (by tests), is called with every opcode walked.
+	trace func(at int64, op byte)
 }
 
 // walkPickles walks every pickle in r until EOF or the first malformed
@@ -501,6 +503,9 @@ func (w *walker) one(unknownMemo bool) error {
 		op, err := p.byte1("opcode")
 		if err != nil {
 			return err
+		}
+		if w.trace != nil {
+			w.trace(at, op)
 		}
 		switch op {
 		case opMark:

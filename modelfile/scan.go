@@ -434,6 +434,12 @@ func ScanAs(kind Kind, name string, r io.Reader, size int64, lim Limits) (*Repor
 	defer putReader(br)
 	rep := &Report{Imports: []Import{}, Problems: []Problem{}}
 	err := scanInto(rep, kind, name, br, size, &lim, 0, kind == KindPickle)
+	if err != nil && cr.err == nil {
+		// r did not fail: the error is the format's (a nested archive cut
+		// short). Fail closed and read on.
+		rep.add(CodeUnscannable, "", -1, "the file could not be followed to its end: %v", err)
+		err = nil
+	}
 	if err == nil {
 		// Read what is left so BytesRead is the file's size and the
 		// caller's stream is positioned after it.
