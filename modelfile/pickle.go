@@ -1210,7 +1210,7 @@ func (w *walker) joblibArray(at int64, obj value) error {
 	code := dt.items[0].s
 	if strings.TrimLeft(code, "<>|=") == "O" || strings.HasPrefix(strings.TrimLeft(code, "<>|="), "O") {
 		if w.depth >= 4 {
-			return &errLimit{at, "joblib object arrays nested too deeply"}
+			return &errUnscannable{at, "joblib object arrays nested too deeply"}
 		}
 		// pickle.load on the same file: a fresh unpickler.
 		saveStack, saveMarks, saveMemo, saveLen, saveDropped := w.stack, w.marks, w.memo, w.memoLen, w.dropped

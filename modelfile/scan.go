@@ -238,8 +238,6 @@ const (
 	DefaultMaxSafetensorsHeader int64 = 100 << 20
 	// DefaultMaxMembers is the most zip members read.
 	DefaultMaxMembers = 100_000
-	// DefaultMaxPickleMember is the largest zip member walked as a pickle.
-	DefaultMaxPickleMember int64 = 64 << 30
 	// DefaultMaxDepth is how deep archives and zips nested in a model
 	// file are opened.
 	DefaultMaxDepth = 4
@@ -255,14 +253,14 @@ var DefaultLimits = Limits{
 	MaxDecompressed:      DefaultMaxDecompressed,
 	MaxSafetensorsHeader: DefaultMaxSafetensorsHeader,
 	MaxMembers:           DefaultMaxMembers,
-	MaxPickleMember:      DefaultMaxPickleMember,
 	MaxDepth:             DefaultMaxDepth,
 }
 
 // Limits bound a scan. A zero field means the default from
 // [DefaultLimits]; a negative field disables that bound (except
 // SpoolThreshold, where negative means always spool). Going over a bound
-// adds a [CodeLimit] or malformed problem; nothing is skipped silently.
+// adds a [CodeUnscannable] (for what may hold a pickle), [CodeLimit] or
+// malformed problem; nothing is skipped silently.
 type Limits struct {
 	// MaxDeclaredLength is the longest length a file may declare for one
 	// item (pickle string or frame, joblib array, zip member), in bytes.
@@ -283,8 +281,6 @@ type Limits struct {
 	MaxSafetensorsHeader int64
 	// MaxMembers is the most zip members read.
 	MaxMembers int
-	// MaxPickleMember is the largest zip member walked as a pickle.
-	MaxPickleMember int64
 	// MaxDepth is how deep nested archives are opened.
 	MaxDepth int
 }
@@ -317,7 +313,6 @@ func (l Limits) withDefaults() Limits {
 	fix64(&l.MaxDecompressed, d.MaxDecompressed)
 	fix64(&l.MaxSafetensorsHeader, d.MaxSafetensorsHeader)
 	fix(&l.MaxMembers, d.MaxMembers)
-	fix64(&l.MaxPickleMember, d.MaxPickleMember)
 	fix(&l.MaxDepth, d.MaxDepth)
 	return l
 }

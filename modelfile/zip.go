@@ -174,7 +174,7 @@ loop:
 				return &ioError{err}
 			}
 			if lim.MaxMembers > 0 && len(locals) >= lim.MaxMembers {
-				rep.add(CodeLimit, "", sigAt, "more than %d zip members", lim.MaxMembers)
+				rep.add(CodeUnscannable, "", sigAt, "more than %d zip members: the rest were not checked", lim.MaxMembers)
 				return nil
 			}
 			if e.flags&flagDescriptor != 0 && (e.method != zip.Deflate || e.flags&flagEncrypted != 0) {
@@ -727,7 +727,7 @@ func scanSpooled(rep *Report, z *zreader, raw []byte, base int64, locals []zentr
 		return err
 	}
 	if !ok {
-		rep.add(CodeLimit, "", base, "zip needs more than %d bytes spooled", lim.MaxSpool)
+		rep.add(CodeUnscannable, "", base, "zip needs more than %d bytes spooled: its members from here on were not checked", lim.MaxSpool)
 		return nil
 	}
 	zr, err := zip.NewReader(shifted{s, base}, base+s.size)
