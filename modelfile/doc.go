@@ -29,8 +29,8 @@
 // capped, and going over a cap on a pickle is [CodeUnscannable], never a
 // silent skip. There is no opcode budget. Tensor payloads are skipped
 // (discarded through a buffer), never held in memory. A zip of at most
-// [Limits.SpoolThreshold] bytes is kept in memory so that its central
-// directory can be read again; a zip that cannot be read from its local
+// 4 MiB is kept in memory so that its central directory can be read
+// again; a zip that cannot be read from its local
 // headers alone is spooled to a temporary file above that threshold; the
 // file is removed before Scan returns.
 //

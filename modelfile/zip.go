@@ -16,7 +16,7 @@ package modelfile
 //     a second directory) is CodeZipCentralDirectory, because PyTorch
 //     (miniz), numpy and zipfile read the central directory, not the local
 //     headers. Findings carry the central directory's name of a member;
-//   - a zip of at most Limits.SpoolThreshold bytes is kept in memory as it
+//   - a zip of at most maxKeptZip bytes is kept in memory as it
 //     streams, so that a central directory entry no local header matched
 //     (data outside every local header, an overlapping entry) is read and
 //     scanned too; in a larger zip such an entry is CodeUnscannable;
@@ -40,6 +40,10 @@ import (
 
 	"github.com/klauspost/compress/flate"
 )
+
+// maxKeptZip is the largest zip kept in memory to read its central
+// directory again.
+const maxKeptZip = 4 << 20
 
 const (
 	sigLocal      = 0x04034b50
@@ -138,7 +142,7 @@ func (z *zreader) discard(n int64) (int64, error) {
 }
 
 func scanZip(rep *Report, br *bufio.Reader, lim *Limits, depth int) error {
-	z := &zreader{br: br, keeping: lim.SpoolThreshold > 0, keepMax: lim.SpoolThreshold}
+	z := &zreader{br: br, keeping: true, keepMax: maxKeptZip}
 	var locals []zentry
 	var centrals []zentry
 	cdStart, cdCount, ends := int64(-1), 0, 0
