@@ -10,8 +10,14 @@ package modelfile
 //     joblib, collections and copyreg legitimately emit. Prefix entries
 //     ("sklearn.") admit only class names (an upper-case first letter), so a
 //     module-level function of an allowed package is still Unknown;
-//   - Unknown: everything else, and every name the walker could not resolve
-//     ("?"). Unknown is suspicious, never safe.
+//   - a module or name that is not a constant string ("?": computed at load
+//     time, e.g. by STACK_GLOBAL over a call's result) is Dangerous: it is a
+//     known way to hide an import;
+//   - plain data containers of pandas and xarray, collections.abc and
+//     __future__ are Allowed; their I/O, computation and backend modules
+//     (pandas.io, pandas.core.computation, xarray.backends), which can open
+//     files or evaluate expressions, are not;
+//   - Unknown: everything else. Unknown is suspicious, never safe.
 
 import (
 	"strings"
@@ -113,11 +119,24 @@ var allowedNames = setOf(
 	"xgboost.sklearn.XGBRegressor", "xgboost.sklearn.XGBRanker", "xgboost.sklearn.XGBRFClassifier",
 	"xgboost.sklearn.XGBRFRegressor",
 	"sklearn.neighbors._kd_tree.newObj", "sklearn.neighbors._ball_tree.newObj",
+
+	"pandas.core.internals.blocks.new_block", "pandas.core.internals.blocks._unpickle_block",
+	"pandas._libs.internals._unpickle_block", "pandas.core.indexes.base._new_Index",
+	"pandas._libs.tslibs.timestamps._unpickle_timestamp", "pandas._libs.tslibs.timedeltas._timedelta_unpickle",
+	"pandas._libs.tslibs.nattype.__nat_unpickle", "pandas._libs.arrays.__pyx_unpickle_NDArrayBacked",
+	"pandas.core.arrays.categorical._reconstruct",
 )
 
 // allowedClassPrefixes admit class names (upper-case first letter) of
 // these module trees.
-var allowedClassPrefixes = []string{"sklearn.", "torch.nn.modules.", "scipy.sparse.", "numpy.dtypes"}
+var allowedClassPrefixes = []string{
+	"sklearn.", "torch.nn.modules.", "scipy.sparse.", "numpy.dtypes", "collections.abc", "__future__",
+	"pandas.core.frame", "pandas.core.series", "pandas.core.indexes.", "pandas.core.internals.",
+	"pandas.core.arrays.", "pandas.core.dtypes.", "pandas._libs.tslibs.", "pandas._libs.internals",
+	"pandas._libs.interval", "pandas.core.generic", "pandas.core.flags",
+	"xarray.core.dataset", "xarray.core.dataarray", "xarray.core.variable", "xarray.core.indexes",
+	"xarray.core.coordinates", "xarray.core.indexing",
+}
 
 // numpyScalars are numpy scalar types pickled by name.
 var numpyScalars = setOf(
@@ -153,7 +172,10 @@ func setOf(s ...string) map[string]bool {
 // "os", name "system". Names with dots ("Foo.bar", protocol 4 qualified
 // names) are judged whole.
 func Classify(module, name string) Class {
-	if module == "" || name == "" || module == "?" || name == "?" {
+	if module == "?" || name == "?" {
+		return Dangerous
+	}
+	if module == "" || name == "" {
 		return Unknown
 	}
 	for _, m := range dangerousModules {

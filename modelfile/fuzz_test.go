@@ -24,7 +24,7 @@ func seeds() [][]byte {
 }
 
 // small limits keep each fuzz input cheap.
-var fuzzLimits = modelfile.Limits{MaxOpcodes: 1 << 16, MaxDeclaredLength: 1 << 20, SpoolThreshold: 1 << 10, MaxSpool: 1 << 22, MaxDecompressed: 1 << 22}
+var fuzzLimits = modelfile.Limits{MaxDeclaredLength: 1 << 20, SpoolThreshold: 1 << 10, MaxSpool: 1 << 22, MaxDecompressed: 1 << 22}
 
 // check asserts the properties every report must have.
 func check(t *testing.T, b []byte, rep *modelfile.Report, err error) {

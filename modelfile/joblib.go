@@ -6,11 +6,12 @@ import (
 	"compress/bzip2"
 	"errors"
 	"io"
-	"path"
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zlib"
+	"github.com/ulikunitz/xz"
+	"github.com/ulikunitz/xz/lzma"
 )
 
 // joblib writes a pickle either raw (a KindPickle file whose numpy arrays
@@ -21,13 +22,6 @@ import (
 // (joblib/numpy_pickle_compat.py write_zfile).
 
 const zfHeaderLen = 2 + 19
-
-// joblibExts are extensions that make an undecodable compressed stream
-// count as a joblib file.
-var joblibExts = map[string]bool{
-	".joblib": true, ".pkl": true, ".pickle": true, ".jbl": true, ".z": true, ".gz": true,
-	".bz2": true, ".lz4": true, ".xz": true, ".lzma": true,
-}
 
 // compression names the compressor of a joblib file, or "".
 func compression(head []byte) string {
@@ -68,7 +62,7 @@ func isZFLength(b []byte) bool {
 }
 
 // decompressor returns a reader of the decompressed stream, or nil when the
-// compression is not decoded here.
+// compression is not decoded here (lz4).
 func decompressor(comp string, r io.Reader) (io.Reader, error) {
 	switch comp {
 	case "zf":
@@ -82,45 +76,40 @@ func decompressor(comp string, r io.Reader) (io.Reader, error) {
 		return gzip.NewReader(r)
 	case "bz2":
 		return bzip2.NewReader(r), nil
+	case "xz":
+		return xz.NewReader(r)
+	case "lzma":
+		return lzma.NewReader(r)
 	}
 	return nil, nil
 }
 
-// sniffCompressed returns KindJoblib when head is a compressed stream
-// whose first decompressed bytes look like a pickle, or an undecodable
-// compressed stream with a joblib-like extension (checked by the caller
-// through Sniff's name; here head alone decides what can be decoded).
+// sniffCompressed returns KindJoblib when head starts a compressed stream
+// that decodes (or an lz4 frame, which is not decoded): what it holds is
+// sniffed again when it is scanned.
 func sniffCompressed(head []byte) Kind {
 	comp := compression(head)
-	if comp == "" {
+	switch comp {
+	case "":
 		return KindUnknown
+	case "lz4", "xz":
+		// Magic numbers too long to be chance: an xz stream that does not
+		// decode is corrupt, not something else.
+		return KindJoblib
 	}
 	d, err := decompressor(comp, bytes.NewReader(head))
 	if err != nil || d == nil {
 		return KindUnknown
 	}
-	out := make([]byte, SniffLen)
-	n, _ := io.ReadFull(d, out)
-	out = out[:n]
-	if len(out) >= 2 && out[0] == opProto && out[1] >= 2 && out[1] <= HighestProtocol {
-		return KindJoblib
+	out := make([]byte, 16)
+	n, err := io.ReadFull(d, out)
+	if n == 0 && err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return KindUnknown
 	}
-	if len(out) > 0 && looksLikePickle(out, "") {
-		return KindJoblib
+	if n == 0 {
+		return KindUnknown
 	}
-	return KindUnknown
-}
-
-// sniffJoblibByName returns KindJoblib for a stream compressed in a way not
-// decoded here (lz4, xz, lzma) when the name says joblib or pickle.
-func sniffJoblibByName(name string, head []byte) Kind {
-	switch compression(head) {
-	case "lz4", "xz", "lzma":
-		if joblibExts[strings.ToLower(path.Ext(name))] {
-			return KindJoblib
-		}
-	}
-	return KindUnknown
+	return KindJoblib
 }
 
 // decompErr marks an error of the decompressor (corrupt data), as opposed
@@ -129,12 +118,19 @@ type decompErr struct{ err error }
 
 func (e *decompErr) Error() string { return e.err.Error() }
 
-type decReader struct{ r io.Reader }
+// decReader marks the decompressor's errors and remembers the first.
+type decReader struct {
+	r   io.Reader
+	err error
+}
 
-func (d decReader) Read(p []byte) (int, error) {
+func (d *decReader) Read(p []byte) (int, error) {
 	n, err := d.r.Read(p)
 	if err != nil && !errors.Is(err, io.EOF) {
 		err = &decompErr{err}
+		if d.err == nil {
+			d.err = err
+		}
 	}
 	return n, err
 }
@@ -165,7 +161,9 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func scanJoblib(rep *Report, br *bufio.Reader, lim *Limits) error {
+// scanJoblib decompresses a joblib file (or any compressed member: a
+// .tar.gz inside the artifact) and scans what it holds.
+func scanJoblib(rep *Report, br *bufio.Reader, lim *Limits, depth int) error {
 	head, _ := br.Peek(SniffLen)
 	comp := compression(head)
 	d, err := decompressor(comp, br)
@@ -178,30 +176,52 @@ func scanJoblib(rep *Report, br *bufio.Reader, lim *Limits) error {
 		return nil
 	}
 	if d == nil {
-		rep.add(CodeCompression, "", 0, "%s compression is not decoded: the pickle inside was not scanned", comp)
+		rep.add(CodeUnscannable, "", 0, "%s compression is not decoded: the pickle inside was not checked", comp)
 		return nil
 	}
-	var r io.Reader = decReader{d}
+	if depth >= lim.MaxDepth {
+		rep.add(CodeUnscannable, "", 0, "%s stream nested %d deep: not opened", comp, depth)
+		return nil
+	}
+	dr := &decReader{r: d}
+	var r io.Reader = dr
 	var lr *limitedReader
 	if lim.MaxDecompressed > 0 {
 		lr = &limitedReader{r: r, n: lim.MaxDecompressed}
 		r = lr
 	}
-	pr, _, err := walkPickles(r, "", lim, true)
-	if pr != nil {
-		rep.merge(pr)
+	inner := getReader(r)
+	defer putReader(inner)
+	sub := &Report{}
+	err = scanInto(sub, KindUnknown, "", inner, -1, lim, depth+1, false)
+	if err == nil {
+		_, err = io.Copy(io.Discard, inner)
+	}
+	rep.mergeNested(sub, "")
+	rep.TorchScript = sub.TorchScript
+	switch sub.Kind {
+	case KindPickle, KindUnknown:
+		rep.Kind = KindJoblib
+	default:
+		rep.Kind = sub.Kind
+	}
+	var de *decompErr
+	switch {
+	case lr != nil && lr.over:
+		rep.add(CodeUnscannable, "", lim.MaxDecompressed, "decompresses to more than %d bytes: the rest was not checked", lim.MaxDecompressed)
+		return nil
+	case dr.err != nil && errors.As(dr.err, &de):
+		rep.add(CodeCompression, "", -1, "corrupt %s stream: %v", comp, de.err)
+		return nil
+	case errors.As(err, &de):
+		return nil
 	}
 	var ie *ioError
-	if errors.As(err, &ie) {
-		var de *decompErr
-		switch {
-		case errors.As(ie.err, &de):
-			rep.add(CodeCompression, "", -1, "corrupt %s stream: %v", comp, de.err)
-			return nil
-		case errors.Is(ie.err, errOverLimit):
-			rep.add(CodeLimit, "", lim.MaxDecompressed, "decompresses to more than %d bytes", lim.MaxDecompressed)
-			return nil
-		}
+	if errors.As(err, &ie) && (errors.As(ie.err, &de) || errors.Is(ie.err, errOverLimit)) {
+		return nil
+	}
+	if errors.Is(err, errOverLimit) {
+		return nil
 	}
 	return err
 }

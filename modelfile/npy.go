@@ -91,7 +91,7 @@ func scanNpy(rep *Report, member string, br *bufio.Reader, lim *Limits) error {
 	}
 	if object {
 		rep.add(CodeNpyObject, member, off, "object array: the payload is a pickle, loaded only with allow_pickle=True")
-		pr, _, err := walkPickles(br, member, lim, false)
+		pr, _, err := walkPickles(br, member, lim, true)
 		if pr != nil {
 			for i := range pr.problems {
 				pr.problems[i].Offset += off + hlen

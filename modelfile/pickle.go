@@ -2,22 +2,41 @@ package modelfile
 
 // This file walks pickle opcodes (protocols 0 to 5) without unpickling.
 //
-// The rules are:
-//   - every length the stream declares is checked against
+// It follows CPython's unpickler (Modules/_pickle.c, Lib/pickle.py) opcode
+// by opcode. The rules are:
+//   - there is no opcode budget: the walk streams the whole input at
+//     bounded memory. Every length the stream declares is checked against
 //     Limits.MaxDeclaredLength before it is read, and payloads longer than
 //     keepLen are discarded, never stored;
-//   - the stack is modelled only as far as resolving STACK_GLOBAL and the
-//     joblib array layout needs: strings, small ints, tuples, dicts and the
-//     class of objects built by REDUCE/NEWOBJ; containers keep at most
-//     keepItems items and the walk as a whole at most maxNodes of them;
-//   - memo entries beyond Limits.MaxMemo are not stored; a later GET of one
-//     pushes an unresolved value, so STACK_GLOBAL over it reports an import
-//     named "?" (unknown, never allowed);
-//   - several pickles may follow each other in one stream (torch's legacy
-//     format, joblib's object arrays); each starts with a fresh stack and memo.
+//   - the stack is modelled as far as resolving STACK_GLOBAL, the joblib
+//     array layout and the legacy torch layout need: strings, ints, tuples,
+//     dicts and the class of objects built by REDUCE/NEWOBJ; containers keep
+//     at most keepItems items and the walk as a whole at most maxNodes;
+//   - a stack deeper than Limits.MaxStack stops the walk, and a memo over
+//     Limits.MaxMemo entries (or maxMemoBytes) stops storing: both are
+//     CodeUnscannable, since what follows cannot be followed exactly;
+//   - STACK_GLOBAL over anything that is not a constant string (a value
+//     computed by a call, a memo entry not kept) is an import named "?",
+//     which is dangerous: a computed module name is a known bypass;
+//     operands that can never be a str (None, ints, bytes, containers) make
+//     CPython raise before importing, so the walk stops there as malformed;
+//   - a stream is strong when it starts with PROTO or the caller knows it is
+//     a pickle (a .pkl member, a joblib or .npy payload); otherwise it is
+//     weak (any other member whose first byte is an opcode): a weak stream
+//     that breaks is simply not a pickle, and its imports outside the
+//     allowlist count only once a call opcode or STOP follows them (text
+//     files such as "catboost\n..." read as GLOBAL); dangerous imports count
+//     always;
+//   - several pickles may follow each other (torch's legacy format, joblib's
+//     object arrays); each starts with a fresh stack and memo. pickle.load
+//     reads only the first, so damage after it is not reported, but
+//     imports in later pickles are, as some loaders read on. The legacy
+//     torch.save layout (magic number, protocol, sys info, the object,
+//     storage keys, raw storages) is followed as torch writes it.
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -128,7 +147,20 @@ const (
 	vDict
 	vGlobal // the result of GLOBAL/STACK_GLOBAL/INST's class: s is "module\x00name"
 	vObj    // an object made by REDUCE/NEWOBJ/OBJ/INST: s is its class as in vGlobal
+	vFloat  // a float: never a str
+	vMagic  // the legacy torch.save magic number
+	vCut    // a str too long to keep (it cannot name a module anyone ships)
 )
+
+// maxMemoBytes bounds the string bytes the memo keeps per pickle.
+const maxMemoBytes = 64 << 20
+
+// maxTorchKeys bounds the storage keys kept for a legacy torch file.
+const maxTorchKeys = 1 << 20
+
+// torchMagic is the little-endian LONG1 payload of torch's legacy
+// MAGIC_NUMBER 0x1950a86a20f9469cfc6c.
+const torchMagic = "\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"
 
 // value is a modelled stack value. Containers share item slices; the walker
 // never mutates an item in place, only appends to a container it created.
@@ -148,6 +180,14 @@ type errMalformed struct {
 
 func (e *errMalformed) Error() string { return fmt.Sprintf("offset %d: %s", e.off, e.reason) }
 
+// errUnscannable marks a walk that cannot go on exactly (a stack bound).
+type errUnscannable struct {
+	off    int64
+	reason string
+}
+
+func (e *errUnscannable) Error() string { return fmt.Sprintf("offset %d: %s", e.off, e.reason) }
+
 // errLimit marks a walk stopped by a limit.
 type errLimit struct {
 	off    int64
@@ -162,90 +202,6 @@ type ioError struct{ err error }
 func (e *ioError) Error() string { return e.err.Error() }
 func (e *ioError) Unwrap() error { return e.err }
 
-// preader reads a pickle stream and counts the offset.
-type preader struct {
-	r   *bufio.Reader
-	off int64
-	buf [8]byte
-}
-
-func (p *preader) fail(err error, what string) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return &errMalformed{p.off, "truncated: " + what}
-	}
-	return &ioError{err}
-}
-
-func (p *preader) byte1(what string) (byte, error) {
-	b, err := p.r.ReadByte()
-	if err != nil {
-		return 0, p.fail(err, what)
-	}
-	p.off++
-	return b, nil
-}
-
-func (p *preader) fixed(n int, what string) ([]byte, error) {
-	m, err := io.ReadFull(p.r, p.buf[:n])
-	p.off += int64(m)
-	if err != nil {
-		return nil, p.fail(err, what)
-	}
-	return p.buf[:n], nil
-}
-
-// payload reads n declared bytes: it returns them when n <= keepLen and
-// discards them otherwise (nil, true).
-func (p *preader) payload(n int64, lim *Limits, what string) ([]byte, bool, error) {
-	if n < 0 {
-		return nil, false, &errMalformed{p.off, fmt.Sprintf("negative %s length %d", what, n)}
-	}
-	if lim.MaxDeclaredLength > 0 && n > lim.MaxDeclaredLength {
-		return nil, false, &errMalformed{p.off, fmt.Sprintf("%s declares %d bytes, over the limit of %d", what, n, lim.MaxDeclaredLength)}
-	}
-	if n <= keepLen {
-		b := make([]byte, n)
-		m, err := io.ReadFull(p.r, b)
-		p.off += int64(m)
-		if err != nil {
-			return nil, false, p.fail(err, what)
-		}
-		return b, false, nil
-	}
-	m, err := p.r.Discard(int(min(n, math.MaxInt)))
-	p.off += int64(m)
-	if err != nil {
-		return nil, true, p.fail(err, what)
-	}
-	return nil, true, nil
-}
-
-// line reads a text argument up to '\n'. A line longer than maxLine is
-// consumed and returned cut, with long set.
-func (p *preader) line(what string) (s string, long bool, err error) {
-	var sb []byte
-	for {
-		chunk, err := p.r.ReadSlice('\n')
-		p.off += int64(len(chunk))
-		if len(sb)+len(chunk) <= maxLine {
-			sb = append(sb, chunk...)
-		} else {
-			long = true
-		}
-		if err == nil {
-			break
-		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		return "", long, p.fail(err, what)
-	}
-	s = string(sb)
-	s = strings.TrimSuffix(s, "\n")
-	s = strings.TrimSuffix(s, "\r")
-	return s, long, nil
-}
-
 // pickleResult is what one walk over a stream found.
 type pickleResult struct {
 	imports  []Import
@@ -254,6 +210,16 @@ type pickleResult struct {
 	protocol int // highest protocol declared by PROTO
 	opcodes  int64
 	problems []Problem
+	// complete is set when the first pickle reached its STOP.
+	complete bool
+	// strong says the stream was known or shown (PROTO) to be a pickle.
+	strong bool
+	// torch is set for the legacy torch.save layout.
+	torch bool
+	// alive is set when the input ended inside a pickle.
+	alive bool
+	// firstEnd is the offset after the first pickle's STOP.
+	firstEnd int64
 }
 
 // walker walks one stream, possibly holding several pickles.
@@ -270,19 +236,64 @@ type walker struct {
 	nodes   int
 	joblib  bool // handle joblib's NumpyArrayWrapper layout
 	depth   int  // nesting of object-array pickles
+	// memoBytes is the string bytes the memo holds.
+	memoBytes int
+	// weak is set while walking a weak stream (see the file comment);
+	// pending holds its imports outside the allowlist until a call or
+	// STOP makes them count.
+	weak    bool
+	pending []Import
+	// straddled is set once a frame straddle was reported.
+	straddled bool
+	// torchStage counts the pickles of a legacy torch file (1 the magic
+	// number ... 5 the storage keys); 0 when it is not one.
+	torchStage int
+	// storages maps a legacy torch storage key to its element size.
+	storages map[string]int64
+	// keys are the storage keys in the order the raw storages follow.
+	keys []string
+	// collect is set while the strings pushed are the storage keys.
+	collect bool
+	// trace, when set (by tests), is called with every opcode walked.
+	trace func(at int64, op byte)
 }
 
-// walkPickles walks every pickle in r until EOF, the first malformed
-// opcode or a limit. It returns a non-nil error only when r fails.
-func walkPickles(r io.Reader, member string, lim *Limits, joblib bool) (*pickleResult, int64, error) {
+// walkPickles walks every pickle in r until EOF or the first malformed
+// opcode. strong says the caller knows r is a pickle (see the file
+// comment). It returns a non-nil error only when r fails.
+func walkPickles(r io.Reader, member string, lim *Limits, strong bool) (*pickleResult, int64, error) {
 	br, ok := r.(*bufio.Reader)
 	if !ok {
 		br = bufio.NewReaderSize(r, 64<<10)
 	}
-	res := &pickleResult{}
-	w := &walker{p: &preader{r: br}, lim: lim, member: member, res: res, joblib: joblib}
+	res := &pickleResult{strong: strong}
+	if !strong {
+		if b, _ := br.Peek(1); len(b) == 1 && b[0] == opProto {
+			res.strong = true
+		}
+	}
+	w := newWalker(br, member, lim, res)
 	err := w.run(true)
 	return res, w.p.off, err
+}
+
+func newWalker(br *bufio.Reader, member string, lim *Limits, res *pickleResult) *walker {
+	w := &walker{p: &preader{r: br, frameEnd: -1}, lim: lim, member: member, res: res, joblib: true}
+	w.p.straddle = w.onStraddle
+	return w
+}
+
+func (w *walker) onStraddle(at int64, what string) {
+	if w.straddled {
+		return
+	}
+	w.straddled = true
+	w.res.problems = append(w.res.problems, Problem{Code: CodeUnscannable, Member: w.member, Offset: at,
+		Detail: fmt.Sprintf("%s crosses the end of a FRAME: the C unpickler reads it from after the frame, Python's refuses it", what)})
+}
+
+func (w *walker) unscannable(at int64, format string, args ...any) {
+	w.res.problems = append(w.res.problems, Problem{Code: CodeUnscannable, Member: w.member, Offset: at, Detail: fmt.Sprintf(format, args...)})
 }
 
 // run walks pickles until EOF. When all is false it walks exactly one
@@ -290,6 +301,11 @@ func walkPickles(r io.Reader, member string, lim *Limits, joblib bool) (*pickleR
 func (w *walker) run(all bool) error {
 	for {
 		if all && w.res.pickles > 0 {
+			if w.torchStage == 5 {
+				if err := w.torchStorages(); err != nil {
+					return w.ended(err)
+				}
+			}
 			if _, err := w.p.r.Peek(1); err != nil {
 				if errors.Is(err, io.EOF) {
 					return nil
@@ -297,31 +313,61 @@ func (w *walker) run(all bool) error {
 				return &ioError{err}
 			}
 		}
-		err := w.one()
+		first := w.res.pickles == 0
+		w.weak = !w.res.strong || (!first && w.torchStage == 0 && w.depth == 0 && all)
+		if w.torchStage > 0 && w.torchStage < 5 {
+			w.weak = false
+		}
+		w.pending = w.pending[:0]
+		if w.torchStage == 4 {
+			w.collect = true
+		}
+		err := w.one(false)
+		w.collect = false
 		if err == nil {
 			w.res.pickles++
+			if first {
+				w.res.complete = true
+				w.res.firstEnd = w.p.off
+			}
 			if !all {
 				return nil
 			}
 			continue
 		}
-		var m *errMalformed
-		var l *errLimit
-		switch {
-		case errors.As(err, &m):
-			w.res.problems = append(w.res.problems, Problem{Code: CodePickleMalformed, Member: w.member, Offset: m.off, Detail: m.reason})
-			return nil
-		case errors.As(err, &l):
-			w.res.problems = append(w.res.problems, Problem{Code: CodeLimit, Member: w.member, Offset: l.off, Detail: l.reason})
-			return nil
-		}
-		return err
+		return w.ended(err)
 	}
+}
+
+// ended turns the error that ended a walk into a problem: damage counts
+// only in a strong pickle that pickle.load (or the legacy torch loader)
+// reads.
+func (w *walker) ended(err error) error {
+	var m *errMalformed
+	var l *errLimit
+	var u *errUnscannable
+	switch {
+	case errors.As(err, &m):
+		if strings.HasPrefix(m.reason, "truncated") {
+			w.res.alive = true
+		}
+		if !w.weak {
+			w.res.problems = append(w.res.problems, Problem{Code: CodePickleMalformed, Member: w.member, Offset: m.off, Detail: m.reason})
+		}
+		return nil
+	case errors.As(err, &u):
+		w.unscannable(u.off, "%s", u.reason)
+		return nil
+	case errors.As(err, &l):
+		w.res.problems = append(w.res.problems, Problem{Code: CodeLimit, Member: w.member, Offset: l.off, Detail: l.reason})
+		return nil
+	}
+	return err
 }
 
 func (w *walker) push(v value) error {
 	if w.lim.MaxStack > 0 && len(w.stack) >= w.lim.MaxStack {
-		return &errLimit{w.p.off, fmt.Sprintf("pickle stack deeper than %d", w.lim.MaxStack)}
+		return &errUnscannable{w.p.off, fmt.Sprintf("pickle stack deeper than %d", w.lim.MaxStack)}
 	}
 	w.stack = append(w.stack, v)
 	return nil
@@ -389,15 +435,22 @@ func (w *walker) addItems(c *value, items []value) {
 }
 
 func (w *walker) setMemo(k int64, v value) error {
-	if _, ok := w.memo[k]; !ok {
+	old, ok := w.memo[k]
+	if !ok {
 		w.memoLen++
 	}
-	if w.lim.MaxMemo > 0 && len(w.memo) >= w.lim.MaxMemo {
-		if _, ok := w.memo[k]; !ok {
-			w.dropped = true
-			return nil
+	cost := len(v.s) + 16*len(v.items)
+	if !ok && ((w.lim.MaxMemo > 0 && len(w.memo) >= w.lim.MaxMemo) || w.memoBytes+cost > maxMemoBytes) {
+		if !w.dropped {
+			w.unscannable(w.p.off, "pickle memo over %d entries or %d bytes: later memo values are not followed", w.lim.MaxMemo, maxMemoBytes)
 		}
+		w.dropped = true
+		return nil
 	}
+	if ok {
+		w.memoBytes -= len(old.s) + 16*len(old.items)
+	}
+	w.memoBytes += cost
 	w.memo[k] = v
 	return nil
 }
@@ -416,40 +469,57 @@ func (w *walker) getMemo(at int64, k int64) error {
 func globalKey(module, name string) string { return module + "\x00" + name }
 
 func (w *walker) addImport(module, name string, at int64, op string) {
-	w.res.imports = append(w.res.imports, Import{
-		Module: module, Name: name, Member: w.member, Offset: at, Op: op,
-		Class: Classify(module, name),
-	})
+	im := Import{Module: module, Name: name, Member: w.member, Offset: at, Op: op, Class: Classify(module, name)}
+	if w.weak && im.Class != Dangerous {
+		w.pending = append(w.pending, im)
+		if len(w.pending) > 1024 {
+			w.pending = w.pending[1:]
+		}
+		return
+	}
+	w.res.imports = append(w.res.imports, im)
 }
 
-// one walks one pickle up to and including its STOP.
-func (w *walker) one() error {
+// called makes the pending imports of a weak stream count: a call opcode
+// or a STOP followed them.
+func (w *walker) called() {
+	w.res.imports = append(w.res.imports, w.pending...)
+	w.pending = w.pending[:0]
+}
+
+// one walks one pickle up to and including its STOP; with unknownMemo
+// every memo entry it did not store itself is an unknown value.
+func (w *walker) one(unknownMemo bool) error {
 	w.stack = w.stack[:0]
 	w.marks = w.marks[:0]
 	w.memo = make(map[int64]value)
 	w.memoLen = 0
-	w.dropped = false
+	w.memoBytes = 0
+	w.dropped = unknownMemo
 	p := w.p
 	for {
 		at := p.off
 		w.res.opcodes++
-		if w.lim.MaxOpcodes > 0 && w.res.opcodes > w.lim.MaxOpcodes {
-			return &errLimit{at, fmt.Sprintf("more than %d pickle opcodes", w.lim.MaxOpcodes)}
-		}
 		op, err := p.byte1("opcode")
 		if err != nil {
 			return err
+		}
+		if w.trace != nil {
+			w.trace(at, op)
 		}
 		switch op {
 		case opMark:
 			w.marks = append(w.marks, len(w.stack))
 			if w.lim.MaxStack > 0 && len(w.marks) > w.lim.MaxStack {
-				return &errLimit{at, fmt.Sprintf("more than %d nested MARKs", w.lim.MaxStack)}
+				return &errUnscannable{at, fmt.Sprintf("more than %d nested MARKs", w.lim.MaxStack)}
 			}
 		case opStop:
-			if _, err := w.pop(at, "STOP"); err != nil {
+			v, err := w.pop(at, "STOP")
+			if err != nil {
 				return err
 			}
+			w.called()
+			w.stopped(v)
 			return nil
 		case opPop:
 			if len(w.stack) > 0 && (len(w.marks) == 0 || len(w.stack) > w.marks[len(w.marks)-1]) {
@@ -474,18 +544,18 @@ func (w *walker) one() error {
 			if err != nil {
 				return err
 			}
-			if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil && !isPyFloat(s) {
+			if !pyFloat(s) {
 				return &errMalformed{at, fmt.Sprintf("bad FLOAT %q", cut(s))}
 			}
-			if err := w.push(value{}); err != nil {
+			if err := w.push(value{kind: vFloat}); err != nil {
 				return err
 			}
 		case opInt, opLong:
-			s, _, err := p.line("INT")
+			s, long, err := p.line("INT")
 			if err != nil {
 				return err
 			}
-			v, ok := parsePyInt(s, op == opLong)
+			v, ok := parsePyInt(s, op == opLong, long)
 			if !ok {
 				return &errMalformed{at, fmt.Sprintf("bad %s %q", opName(op), cut(s))}
 			}
@@ -525,6 +595,10 @@ func (w *walker) one() error {
 				return err
 			}
 		case opPersID:
+			if w.weak && w.torchStage != 3 {
+				// pickle.load has no persistent_load: it raises here.
+				return &errMalformed{at, "PERSID without a persistent_load"}
+			}
 			if _, _, err := p.line("PERSID"); err != nil {
 				return err
 			}
@@ -532,8 +606,15 @@ func (w *walker) one() error {
 				return err
 			}
 		case opBinPersID:
-			if _, err := w.pop(at, "BINPERSID"); err != nil {
+			if w.weak && w.torchStage != 3 {
+				return &errMalformed{at, "BINPERSID without a persistent_load"}
+			}
+			pid, err := w.pop(at, "BINPERSID")
+			if err != nil {
 				return err
+			}
+			if w.torchStage == 3 {
+				w.torchStorage(pid)
 			}
 			if err := w.push(value{}); err != nil {
 				return err
@@ -548,6 +629,7 @@ func (w *walker) one() error {
 				return err
 			}
 			w.res.calls++
+			w.called()
 			if err := w.push(w.call(fn, args)); err != nil {
 				return err
 			}
@@ -556,7 +638,7 @@ func (w *walker) one() error {
 			if err != nil {
 				return err
 			}
-			v, ok := unquotePy(s)
+			v, ok := pyString(s)
 			if !ok {
 				return &errMalformed{at, "STRING argument is not a quoted string"}
 			}
@@ -567,6 +649,10 @@ func (w *walker) one() error {
 			s, long, err := p.line("UNICODE")
 			if err != nil {
 				return err
+			}
+			s, ok := rawUnicodeEscape(s)
+			if !ok {
+				return &errMalformed{at, "UNICODE argument has a bad escape"}
 			}
 			if err := w.pushStr(s, long, vStr); err != nil {
 				return err
@@ -618,12 +704,14 @@ func (w *walker) one() error {
 				}
 				n = int64(int32(binary.LittleEndian.Uint32(b)))
 			}
-			data, _, err := p.payload(n, w.lim, opName(op))
+			data, _, err := p.payload(n, w.lim, opName(op), false)
 			if err != nil {
 				return err
 			}
-			v := value{kind: vOther}
-			if len(data) <= 8 && data != nil {
+			v := value{kind: vInt}
+			if string(data) == torchMagic {
+				v = value{kind: vMagic}
+			} else if len(data) <= 8 && data != nil {
 				v = value{kind: vInt, i: leSigned(data)}
 			} else if n == 0 {
 				v = value{kind: vInt}
@@ -635,7 +723,7 @@ func (w *walker) one() error {
 			if _, err := p.fixed(8, "BINFLOAT"); err != nil {
 				return err
 			}
-			if err := w.push(value{}); err != nil {
+			if err := w.push(value{kind: vFloat}); err != nil {
 				return err
 			}
 		case opAppend:
@@ -703,6 +791,7 @@ func (w *walker) one() error {
 				return err
 			}
 			w.res.calls++
+			w.called()
 			if t.kind == vObj {
 				if state.kind == vDict || state.kind == vTuple {
 					t.state = state.items
@@ -719,13 +808,18 @@ func (w *walker) one() error {
 				}
 			}
 		case opGlobal:
-			module, _, err := p.line("GLOBAL module")
+			module, name, long1, long2, cutOff, err := w.importLines("GLOBAL")
 			if err != nil {
 				return err
 			}
-			name, _, err := p.line("GLOBAL name")
-			if err != nil {
-				return err
+			if cutOff {
+				w.addImport(module, name, at, "GLOBAL")
+				return &errMalformed{p.off, "truncated: GLOBAL argument"}
+			}
+			if long1 || long2 {
+				// No module or attribute has a name this long: the
+				// import fails.
+				return &errMalformed{at, "GLOBAL name longer than any module's"}
 			}
 			w.addImport(module, name, at, "GLOBAL")
 			if err := w.push(value{kind: vGlobal, s: globalKey(module, name)}); err != nil {
@@ -740,6 +834,9 @@ func (w *walker) one() error {
 			if err != nil {
 				return err
 			}
+			if !maybeStr(module) || !maybeStr(name) {
+				return &errMalformed{at, "STACK_GLOBAL requires str"}
+			}
 			ms, ns := "?", "?"
 			if module.kind == vStr {
 				ms = module.s
@@ -752,19 +849,23 @@ func (w *walker) one() error {
 				return err
 			}
 		case opInst:
-			module, _, err := p.line("INST module")
+			module, name, long1, long2, cutOff, err := w.importLines("INST")
 			if err != nil {
 				return err
 			}
-			name, _, err := p.line("INST name")
-			if err != nil {
-				return err
+			if cutOff {
+				w.addImport(module, name, at, "INST")
+				return &errMalformed{p.off, "truncated: INST argument"}
+			}
+			if long1 || long2 {
+				return &errMalformed{at, "INST name longer than any module's"}
 			}
 			w.addImport(module, name, at, "INST")
 			if _, err := w.popMark(at, "INST"); err != nil {
 				return err
 			}
 			w.res.calls++
+			w.called()
 			if err := w.push(value{kind: vObj, s: globalKey(module, name)}); err != nil {
 				return err
 			}
@@ -777,6 +878,7 @@ func (w *walker) one() error {
 				return &errMalformed{at, "OBJ without a class"}
 			}
 			w.res.calls++
+			w.called()
 			if err := w.push(w.newObj(items[0])); err != nil {
 				return err
 			}
@@ -789,6 +891,7 @@ func (w *walker) one() error {
 				return err
 			}
 			w.res.calls++
+			w.called()
 			if err := w.push(w.newObj(cls)); err != nil {
 				return err
 			}
@@ -804,6 +907,7 @@ func (w *walker) one() error {
 				return err
 			}
 			w.res.calls++
+			w.called()
 			if err := w.push(w.newObj(cls)); err != nil {
 				return err
 			}
@@ -846,8 +950,8 @@ func (w *walker) one() error {
 			if err != nil {
 				return err
 			}
-			k, err := strconv.ParseInt(s, 10, 64)
-			if err != nil {
+			k, ok := pyInt10(s)
+			if !ok || k < 0 {
 				return &errMalformed{at, fmt.Sprintf("bad GET argument %q", cut(s))}
 			}
 			if err := w.getMemo(at, k); err != nil {
@@ -877,8 +981,9 @@ func (w *walker) one() error {
 				if err != nil {
 					return err
 				}
-				k, err = strconv.ParseInt(s, 10, 64)
-				if err != nil || k < 0 {
+				var ok bool
+				k, ok = pyInt10(s)
+				if !ok || k < 0 {
 					return &errMalformed{at, fmt.Sprintf("bad PUT argument %q", cut(s))}
 				}
 			case opBinPut:
@@ -917,9 +1022,8 @@ func (w *walker) one() error {
 			if err != nil {
 				return err
 			}
-			n := binary.LittleEndian.Uint64(b)
-			if n > math.MaxInt64 || (w.lim.MaxDeclaredLength > 0 && int64(n) > w.lim.MaxDeclaredLength) {
-				return &errMalformed{at, fmt.Sprintf("FRAME declares %d bytes, over the limit of %d", n, w.lim.MaxDeclaredLength)}
+			if err := p.frame(at, binary.LittleEndian.Uint64(b)); err != nil {
+				return err
 			}
 		case opExt1, opExt2, opExt4:
 			var code uint32
@@ -966,25 +1070,103 @@ func (w *walker) one() error {
 
 func (w *walker) pushStr(s string, long bool, k vkind) error {
 	if long || len(s) > keepLen {
-		return w.push(value{kind: vOther})
+		return w.push(value{kind: vCut})
+	}
+	if w.collect && k == vStr && len(w.keys) < maxTorchKeys {
+		w.keys = append(w.keys, s)
 	}
 	return w.push(value{kind: k, s: s})
 }
 
 func (w *walker) pushPayload(op byte, n int64) error {
-	b, dropped, err := w.p.payload(n, w.lim, opName(op))
-	if err != nil {
-		return err
-	}
 	k := vBytes
 	switch op {
 	case opBinString, opShortBinString, opBinUnicode, opShortBinUnicode, opBinUnicode8:
 		k = vStr
 	}
-	if dropped {
-		return w.push(value{kind: vOther})
+	b, dropped, err := w.p.payload(n, w.lim, opName(op), k == vBytes)
+	if err != nil {
+		return err
 	}
-	return w.push(value{kind: k, s: string(b)})
+	if dropped {
+		if k == vStr {
+			return w.push(value{kind: vCut})
+		}
+		return w.push(value{kind: vBytes})
+	}
+	return w.pushStr(string(b), false, k)
+}
+
+// maybeStr reports whether v may be a str when CPython runs the pickle:
+// STACK_GLOBAL raises on anything else before importing.
+func maybeStr(v value) bool {
+	switch v.kind {
+	case vStr, vCut, vOther, vObj:
+		return true
+	}
+	return false
+}
+
+// stopped notes the value a pickle returned: the legacy torch layout is
+// recognised by its first pickle, the magic number.
+func (w *walker) stopped(v value) {
+	switch {
+	case w.res.pickles == 0 && v.kind == vMagic && w.depth == 0:
+		w.torchStage = 1
+		w.res.torch = true
+		w.storages = map[string]int64{}
+	case w.torchStage > 0 && w.torchStage < 5 && w.depth == 0:
+		w.torchStage++
+	}
+}
+
+// torchStorage records the element size of the storage a legacy torch
+// persistent id names: ('storage', torch.FloatStorage, key, location,
+// numel[, view]).
+func (w *walker) torchStorage(pid value) {
+	if pid.kind != vTuple || len(pid.items) < 3 || pid.items[0].kind != vStr || pid.items[0].s != "storage" ||
+		pid.items[1].kind != vGlobal || pid.items[2].kind != vStr || len(w.storages) >= maxTorchKeys {
+		return
+	}
+	mod, name, _ := strings.Cut(pid.items[1].s, "\x00")
+	if size, ok := torchElementSizes[name]; ok && mod == "torch" {
+		w.storages[pid.items[2].s] = size
+	}
+}
+
+// torchElementSizes are the element sizes of the legacy storage types.
+var torchElementSizes = map[string]int64{
+	"FloatStorage": 4, "DoubleStorage": 8, "HalfStorage": 2, "BFloat16Storage": 2, "LongStorage": 8,
+	"IntStorage": 4, "ShortStorage": 2, "CharStorage": 1, "ByteStorage": 1, "BoolStorage": 1,
+	"ComplexFloatStorage": 8, "ComplexDoubleStorage": 16, "QInt8Storage": 1, "QUInt8Storage": 1,
+	"QInt32Storage": 4, "QUInt4x2Storage": 1, "QUInt2x4Storage": 1, "Float8_e4m3fnStorage": 1,
+	"Float8_e5m2Storage": 1, "UntypedStorage": 1,
+}
+
+// torchStorages skips the raw storages that follow the storage keys of a
+// legacy torch file: per key, in order, an int64 element count then the
+// bytes (torch/serialization.py _legacy_save, storage._write_file).
+func (w *walker) torchStorages() error {
+	w.torchStage = 0
+	for _, k := range w.keys {
+		size, ok := w.storages[k]
+		if !ok {
+			return &errUnscannable{w.p.off, fmt.Sprintf("legacy torch storage %q has no known element type: the bytes after it were not followed", cut(k))}
+		}
+		b, err := w.p.fixed(8, "legacy torch storage size")
+		if err != nil {
+			return err
+		}
+		n := int64(binary.LittleEndian.Uint64(b))
+		if n < 0 || n > math.MaxInt64/size || (w.lim.MaxDeclaredLength > 0 && n*size > w.lim.MaxDeclaredLength) {
+			return &errMalformed{w.p.off, fmt.Sprintf("legacy torch storage %q declares %d elements", cut(k), n)}
+		}
+		if err := w.p.discard(n*size, "legacy torch storage"); err != nil {
+			return err
+		}
+	}
+	w.keys = nil
+	return nil
 }
 
 // newObj models cls() for OBJ/NEWOBJ/NEWOBJ_EX.
@@ -1028,13 +1210,13 @@ func (w *walker) joblibArray(at int64, obj value) error {
 	code := dt.items[0].s
 	if strings.TrimLeft(code, "<>|=") == "O" || strings.HasPrefix(strings.TrimLeft(code, "<>|="), "O") {
 		if w.depth >= 4 {
-			return &errLimit{at, "joblib object arrays nested too deeply"}
+			return &errUnscannable{at, "joblib object arrays nested too deeply"}
 		}
 		// pickle.load on the same file: a fresh unpickler.
 		saveStack, saveMarks, saveMemo, saveLen, saveDropped := w.stack, w.marks, w.memo, w.memoLen, w.dropped
 		w.stack, w.marks = nil, nil
 		w.depth++
-		err := w.one()
+		err := w.one(false)
 		w.depth--
 		w.stack, w.marks, w.memo, w.memoLen, w.dropped = saveStack, saveMarks, saveMemo, saveLen, saveDropped
 		return err
@@ -1065,7 +1247,7 @@ func (w *walker) joblibArray(at int64, obj value) error {
 		if err != nil {
 			return err
 		}
-		if _, _, err := w.p.payload(int64(pad), w.lim, "joblib alignment padding"); err != nil {
+		if _, _, err := w.p.payload(int64(pad), w.lim, "joblib alignment padding", true); err != nil {
 			return err
 		}
 	}
@@ -1073,12 +1255,34 @@ func (w *walker) joblibArray(at int64, obj value) error {
 	if w.lim.MaxDeclaredLength > 0 && n > w.lim.MaxDeclaredLength {
 		return &errMalformed{at, fmt.Sprintf("joblib array declares %d bytes, over the limit of %d", n, w.lim.MaxDeclaredLength)}
 	}
-	m, err := w.p.r.Discard(int(min(n, math.MaxInt)))
-	w.p.off += int64(m)
-	if err != nil {
-		return w.p.fail(err, "joblib array data")
+	w.arrayAsOpcodes()
+	if err := w.p.enter(n, "joblib array data", true); err != nil {
+		return err
 	}
-	return nil
+	return w.p.discard(n, "joblib array data")
+}
+
+// arrayAsOpcodes walks the bytes after a joblib array wrapper the way
+// pickle.load (which knows nothing of joblib) reads them: as opcodes. It
+// walks what is buffered (up to preWalkLen bytes) with a fresh stack and a
+// memo whose every entry is unknown, keeping the dangerous imports (and
+// the others once a call follows).
+func (w *walker) arrayAsOpcodes() {
+	b, _ := w.p.r.Peek(preWalkLen)
+	if len(b) == 0 || !isOpcode(b[0]) {
+		return
+	}
+	res := &pickleResult{}
+	sub := newWalker(bufio.NewReader(bytes.NewReader(b)), w.member, w.lim, res)
+	sub.depth = w.depth + 1
+	sub.weak = true
+	if err := sub.one(true); err == nil {
+		sub.called()
+	}
+	for _, im := range res.imports {
+		im.Offset += w.p.off
+		w.res.imports = append(w.res.imports, im)
+	}
 }
 
 func dictOf(items []value) map[string]value {
@@ -1158,8 +1362,9 @@ func leSigned(b []byte) int64 {
 }
 
 // parsePyInt parses an INT or LONG text argument: "42", "-7", "01" (True),
-// "00" (False), "123L".
-func parsePyInt(s string, long bool) (value, bool) {
+// "00" (False), "123L", "0x10", "1_000". A value that does not fit an int64
+// (or a line too long to keep) is an int of unknown value.
+func parsePyInt(s string, long, cutLine bool) (value, bool) {
 	if !long {
 		switch s {
 		case "00":
@@ -1168,43 +1373,17 @@ func parsePyInt(s string, long bool) (value, bool) {
 			return value{kind: vBool, i: 1}, true
 		}
 	}
-	t := strings.TrimSuffix(strings.TrimSpace(s), "L")
-	if t == "" {
+	if cutLine {
+		return value{kind: vInt, i: -1}, true
+	}
+	n, fits, ok := pyInt(s, long)
+	if !ok {
 		return value{}, false
 	}
-	if n, err := strconv.ParseInt(t, 10, 64); err == nil {
-		return value{kind: vInt, i: n}, true
+	if !fits {
+		return value{kind: vInt, i: -1}, true
 	}
-	for i, c := range t {
-		if (c < '0' || c > '9') && !(i == 0 && (c == '-' || c == '+')) {
-			return value{}, false
-		}
-	}
-	return value{}, true
-}
-
-func isPyFloat(s string) bool {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "nan", "inf", "-inf", "+inf":
-		return true
-	}
-	return false
-}
-
-// unquotePy unquotes a protocol 0 STRING argument ('abc' or "abc", with
-// Python escapes). Escapes are decoded loosely: only the quotes are checked.
-func unquotePy(s string) (string, bool) {
-	if len(s) < 2 || s[0] != s[len(s)-1] || (s[0] != '\'' && s[0] != '"') {
-		return "", false
-	}
-	body := s[1 : len(s)-1]
-	if !strings.Contains(body, `\`) {
-		return body, true
-	}
-	if u, err := strconv.Unquote(`"` + strings.ReplaceAll(body, `"`, `\"`) + `"`); err == nil {
-		return u, true
-	}
-	return body, true
+	return value{kind: vInt, i: n}, true
 }
 
 func cut(s string) string {
@@ -1229,4 +1408,24 @@ func opName(op byte) string {
 		return n
 	}
 	return fmt.Sprintf("opcode 0x%02x", op)
+}
+
+// importLines reads the module and name lines of GLOBAL or INST. When the
+// input ends inside them, cut is set and they are what Python's unpickler
+// passes to find_class then (each line without its last byte, "" for a
+// missing one).
+func (w *walker) importLines(op string) (module, name string, long1, long2, cut bool, err error) {
+	w.p.partial = &cut
+	defer func() { w.p.partial = nil }()
+	module, long1, err = w.p.line(op + " module")
+	if err != nil || cut {
+		return module, "", long1, false, cut, err
+	}
+	name, long2, err = w.p.line(op + " name")
+	return module, name, long1, long2, cut, err
+}
+
+// isOpcode reports whether b is a pickle opcode (Lib/pickletools.py).
+func isOpcode(b byte) bool {
+	return b >= opProto && b <= opReadonlyBuffer || strings.IndexByte("(.012FIJKLMNPQRSTUVXabcd}eghijl]opqrst)uGBC", b) >= 0
 }

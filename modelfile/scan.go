@@ -39,11 +39,16 @@ const (
 	KindXGBoostUBJ
 	// KindXGBoostBinary is an XGBoost model in the legacy binary format.
 	KindXGBoostBinary
+	// KindTar is a tar (plain or compressed) inside the artifact; its
+	// members are scanned.
+	KindTar
+	// KindSevenZip is a 7z archive.
+	KindSevenZip
 )
 
 var kindNames = []string{
 	"unknown", "pickle", "joblib", "zip", "torch-zip", "npy", "safetensors",
-	"xgboost-json", "xgboost-ubj", "xgboost-binary",
+	"xgboost-json", "xgboost-ubj", "xgboost-binary", "tar", "7z",
 }
 
 // String returns the kind's name, e.g. "torch-zip".
@@ -87,10 +92,14 @@ const (
 	CodeNpyMalformed Code = "npy-malformed"
 	// CodeXGBoost: the XGBoost model is not in a format XGBoost loads.
 	CodeXGBoost Code = "xgboost-model-invalid"
-	// CodeCompression: a compressed joblib stream is corrupt or uses a
-	// compression this package does not decode (the pickle inside was not
-	// scanned).
+	// CodeCompression: a compressed joblib stream is corrupt (the pickle
+	// inside was scanned up to the damage).
 	CodeCompression Code = "compression"
+	// CodeUnscannable: a pickle (or what may hold one) that a loader would
+	// read but that cannot be followed to its end: a stack or memo bound,
+	// a FRAME straddle the unpicklers read differently, encryption, a
+	// compression or archive format not decoded here.
+	CodeUnscannable Code = "unscannable"
 )
 
 // Problem is one fact about a broken or suspicious file.
@@ -110,7 +119,8 @@ type Problem struct {
 // Import is one global a pickle would import on load.
 type Import struct {
 	// Module is the module name, e.g. "os"; "?" when STACK_GLOBAL's operand
-	// could not be resolved to a string.
+	// is not a constant string (computed at load time): such an import is
+	// Dangerous.
 	Module string `json:"module"`
 	// Name is the attribute, e.g. "system"; "?" when unresolved.
 	Name string `json:"name"`
@@ -158,16 +168,6 @@ type Report struct {
 	BytesRead int64 `json:"bytes_read"`
 }
 
-// Worst returns the worst class among the imports (Allowed when there are
-// none).
-func (r *Report) Worst() Class {
-	w := Allowed
-	for _, i := range r.Imports {
-		w = max(w, i.Class)
-	}
-	return w
-}
-
 // Has reports whether a problem with code c was found.
 func (r *Report) Has(c Code) bool {
 	for _, p := range r.Problems {
@@ -182,6 +182,32 @@ func (r *Report) add(c Code, member string, off int64, format string, args ...an
 	r.Problems = append(r.Problems, Problem{Code: c, Member: member, Offset: off, Detail: fmt.Sprintf(format, args...)})
 }
 
+// mergeNested adds what a scan of member found, naming its members
+// member!inner.
+func (r *Report) mergeNested(sub *Report, member string) {
+	for _, im := range sub.Imports {
+		im.Member = joinMember(member, im.Member)
+		r.Imports = append(r.Imports, im)
+	}
+	for _, p := range sub.Problems {
+		p.Member = joinMember(member, p.Member)
+		r.Problems = append(r.Problems, p)
+	}
+	r.Calls += sub.Calls
+	r.Pickles += sub.Pickles
+	r.Protocol = max(r.Protocol, sub.Protocol)
+}
+
+func joinMember(outer, inner string) string {
+	switch {
+	case inner == "":
+		return outer
+	case outer == "":
+		return inner
+	}
+	return outer + "!" + inner
+}
+
 func (r *Report) merge(pr *pickleResult) {
 	r.Imports = append(r.Imports, pr.imports...)
 	r.Calls += pr.calls
@@ -192,13 +218,11 @@ func (r *Report) merge(pr *pickleResult) {
 
 // Default limits.
 const (
-	// DefaultMaxOpcodes is the most pickle opcodes walked per file.
-	DefaultMaxOpcodes int64 = 20_000_000
 	// DefaultMaxDeclaredLength is the longest length a pickle, npy or zip
 	// may declare for one item.
 	DefaultMaxDeclaredLength int64 = 64 << 30
 	// DefaultMaxMemo is the most memo entries stored per pickle.
-	DefaultMaxMemo = 1 << 18
+	DefaultMaxMemo = 1 << 21
 	// DefaultMaxStack is the deepest pickle stack (and mark stack).
 	DefaultMaxStack = 1 << 20
 	// DefaultSpoolThreshold is how much of a zip is held in memory before it
@@ -208,19 +232,19 @@ const (
 	DefaultMaxSpool int64 = 8 << 30
 	// DefaultMaxDecompressed is the most bytes decompressed from one
 	// joblib file.
-	DefaultMaxDecompressed int64 = 4 << 30
+	DefaultMaxDecompressed int64 = 64 << 30
 	// DefaultMaxSafetensorsHeader is the largest safetensors JSON header,
 	// as safetensors itself allows.
 	DefaultMaxSafetensorsHeader int64 = 100 << 20
 	// DefaultMaxMembers is the most zip members read.
 	DefaultMaxMembers = 100_000
-	// DefaultMaxPickleMember is the largest zip member walked as a pickle.
-	DefaultMaxPickleMember int64 = 1 << 30
+	// DefaultMaxDepth is how deep archives and zips nested in a model
+	// file are opened.
+	DefaultMaxDepth = 4
 )
 
 // DefaultLimits holds the default value of every limit.
 var DefaultLimits = Limits{
-	MaxOpcodes:           DefaultMaxOpcodes,
 	MaxDeclaredLength:    DefaultMaxDeclaredLength,
 	MaxMemo:              DefaultMaxMemo,
 	MaxStack:             DefaultMaxStack,
@@ -229,16 +253,15 @@ var DefaultLimits = Limits{
 	MaxDecompressed:      DefaultMaxDecompressed,
 	MaxSafetensorsHeader: DefaultMaxSafetensorsHeader,
 	MaxMembers:           DefaultMaxMembers,
-	MaxPickleMember:      DefaultMaxPickleMember,
+	MaxDepth:             DefaultMaxDepth,
 }
 
 // Limits bound a scan. A zero field means the default from
 // [DefaultLimits]; a negative field disables that bound (except
 // SpoolThreshold, where negative means always spool). Going over a bound
-// adds a [CodeLimit] or malformed problem; nothing is skipped silently.
+// adds a [CodeUnscannable] (for what may hold a pickle), [CodeLimit] or
+// malformed problem; nothing is skipped silently.
 type Limits struct {
-	// MaxOpcodes is the most pickle opcodes walked per file.
-	MaxOpcodes int64
 	// MaxDeclaredLength is the longest length a file may declare for one
 	// item (pickle string or frame, joblib array, zip member), in bytes.
 	MaxDeclaredLength int64
@@ -258,8 +281,8 @@ type Limits struct {
 	MaxSafetensorsHeader int64
 	// MaxMembers is the most zip members read.
 	MaxMembers int
-	// MaxPickleMember is the largest zip member walked as a pickle.
-	MaxPickleMember int64
+	// MaxDepth is how deep nested archives are opened.
+	MaxDepth int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -280,7 +303,6 @@ func (l Limits) withDefaults() Limits {
 			*v = 0
 		}
 	}
-	fix64(&l.MaxOpcodes, d.MaxOpcodes)
 	fix64(&l.MaxDeclaredLength, d.MaxDeclaredLength)
 	fix(&l.MaxMemo, d.MaxMemo)
 	fix(&l.MaxStack, d.MaxStack)
@@ -291,12 +313,17 @@ func (l Limits) withDefaults() Limits {
 	fix64(&l.MaxDecompressed, d.MaxDecompressed)
 	fix64(&l.MaxSafetensorsHeader, d.MaxSafetensorsHeader)
 	fix(&l.MaxMembers, d.MaxMembers)
-	fix64(&l.MaxPickleMember, d.MaxPickleMember)
+	fix(&l.MaxDepth, d.MaxDepth)
 	return l
 }
 
 // SniffLen is how many leading bytes [Sniff] wants to see.
 const SniffLen = 512
+
+// preWalkLen is how much of a file that is not a pickle is walked as one
+// too, since a loader such as the XGBoost container's pickle.load reads any
+// file; a walk still going past it is CodeUnscannable.
+const preWalkLen = 64 << 10
 
 // Magic prefixes.
 var (
@@ -309,16 +336,14 @@ var (
 	magicLZMA     = []byte{0x5d, 0x00, 0x00}
 	magicLZ4      = []byte{0x04, 0x22, 0x4d, 0x18}
 	magicZF       = []byte("ZF")
+	magic7z       = []byte{'7', 'z', 0xbc, 0xaf, 0x27, 0x1c}
 )
 
 // Sniff decides what a file is from its first bytes (up to [SniffLen] of
-// them); the name's extension is used only as a hint where the bytes are
-// ambiguous. It does not read past head. A pickle is recognised by a
-// PROTO header or, for protocols 0 and 1, by opcodes that parse; a
-// compressed stream counts as joblib only when what it inflates to starts
-// like a pickle.
+// them), never from its name. A file whose first byte is a pickle opcode
+// is KindPickle: pickle.load would start on it ([Scan] walks it and
+// reports it KindUnknown when it turns out not to be one).
 func Sniff(name string, head []byte) Kind {
-	ext := strings.ToLower(path.Ext(name))
 	switch {
 	case len(head) == 0:
 		return KindUnknown
@@ -326,25 +351,31 @@ func Sniff(name string, head []byte) Kind {
 		return KindZip
 	case bytes.HasPrefix(head, magicNpy):
 		return KindNpy
-	case len(head) >= 2 && head[0] == opProto && head[1] >= 2 && head[1] <= HighestProtocol:
+	case bytes.HasPrefix(head, magic7z):
+		return KindSevenZip
+	case len(head) >= 2 && head[0] == opProto && head[1] <= HighestProtocol:
 		return KindPickle
+	case isTarHead(head):
+		return KindTar
 	}
 	if k := sniffCompressed(head); k != KindUnknown {
-		return k
-	}
-	if k := sniffJoblibByName(name, head); k != KindUnknown {
 		return k
 	}
 	if isSafetensorsHead(head) {
 		return KindSafetensors
 	}
-	if k := sniffXGBoost(head, ext); k != KindUnknown {
+	if k := sniffXGBoost(head, strings.ToLower(path.Ext(name))); k != KindUnknown {
 		return k
 	}
-	if looksLikePickle(head, ext) {
+	if isOpcode(head[0]) {
 		return KindPickle
 	}
 	return KindUnknown
+}
+
+// isTarHead: a ustar or GNU tar header.
+func isTarHead(head []byte) bool {
+	return len(head) >= 262 && bytes.Equal(head[257:262], []byte("ustar"))
 }
 
 // isSafetensorsHead: an 8-byte little-endian length then '{'.
@@ -355,52 +386,6 @@ func isSafetensorsHead(head []byte) bool {
 	n := uint64(head[0]) | uint64(head[1])<<8 | uint64(head[2])<<16 | uint64(head[3])<<24 |
 		uint64(head[4])<<32 | uint64(head[5])<<40 | uint64(head[6])<<48 | uint64(head[7])<<56
 	return n >= 2 && n < 1<<40
-}
-
-// looksLikePickle walks head as a pickle: it must parse without error up
-// to a STOP or to the end of head, with at least three opcodes, and every
-// GLOBAL must name a dotted identifier. Text extensions never sniff as
-// pickles.
-func looksLikePickle(head []byte, ext string) bool {
-	switch ext {
-	case ".py", ".txt", ".md", ".json", ".yaml", ".yml", ".cfg", ".ini", ".toml", ".sh", ".csv":
-		return false
-	}
-	if !strings.ContainsRune("(c]}).NIJKSVXUTlLdFGP", rune(head[0])) {
-		return false
-	}
-	lim := DefaultLimits
-	lim.MaxOpcodes = 4096
-	res, _, err := walkPickles(bytes.NewReader(head), "", &lim, false)
-	if err != nil || res.opcodes < 3 {
-		return false
-	}
-	if res.pickles == 0 && (len(res.problems) != 1 || !strings.HasPrefix(res.problems[0].Detail, "truncated")) {
-		return false
-	}
-	for _, i := range res.imports {
-		if !isDotted(i.Module) || !isDotted(i.Name) {
-			return false
-		}
-	}
-	return true
-}
-
-func isDotted(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, part := range strings.Split(s, ".") {
-		if part == "" {
-			return false
-		}
-		for i, c := range part {
-			if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // countingReader counts bytes and keeps the first error that is not EOF.
@@ -420,13 +405,14 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 // Scan reads one model file from r, as a stream, and reports what it
-// found. name is the member path (only its extension is used, as a hint);
-// size is the size the container declared, or -1 when unknown (it is used
-// only to bound a safetensors header; the bytes actually read are what
-// count). Scan never executes anything, never holds a weight payload in
-// memory, and removes any temporary file it made before returning. It
-// reads r to its end except where a limit stops it. The error is non-nil
-// only when r fails; a broken file is a Problem in the report.
+// found. name is the member path (used only in messages and to pick the
+// XGBoost format of an ambiguous '{'); size is the size the container
+// declared, or -1 when unknown (it is used only to bound a safetensors
+// header; the bytes actually read are what count). Scan never executes
+// anything, never holds a weight payload in memory, and removes any
+// temporary file it made before returning. It reads r to its end. The
+// error is non-nil only when r fails; a broken file is a Problem in the
+// report.
 func Scan(name string, r io.Reader, size int64, lim Limits) (*Report, error) {
 	return ScanAs(KindUnknown, name, r, size, lim)
 }
@@ -441,29 +427,13 @@ func ScanAs(kind Kind, name string, r io.Reader, size int64, lim Limits) (*Repor
 	cr := &countingReader{r: r}
 	br := getReader(cr)
 	defer putReader(br)
-	head, _ := br.Peek(SniffLen)
-	if kind == KindUnknown {
-		kind = Sniff(name, head)
-	}
-	rep := &Report{Kind: kind, Imports: []Import{}, Problems: []Problem{}}
-	var err error
-	switch kind {
-	case KindPickle:
-		var pr *pickleResult
-		pr, _, err = walkPickles(br, "", &lim, true)
-		if pr != nil {
-			rep.merge(pr)
-		}
-	case KindJoblib:
-		err = scanJoblib(rep, br, &lim)
-	case KindZip, KindTorchZip:
-		err = scanZip(rep, br, &lim)
-	case KindNpy:
-		err = scanNpy(rep, "", br, &lim)
-	case KindSafetensors:
-		err = scanSafetensors(rep, br, size, &lim)
-	case KindXGBoostJSON, KindXGBoostUBJ, KindXGBoostBinary:
-		err = scanXGBoost(rep, kind, head, br, &lim)
+	rep := &Report{Imports: []Import{}, Problems: []Problem{}}
+	err := scanInto(rep, kind, name, br, size, &lim, 0, kind == KindPickle)
+	if err != nil && cr.err == nil {
+		// r did not fail: the error is the format's (a nested archive cut
+		// short). Fail closed and read on.
+		rep.add(CodeUnscannable, "", -1, "the file could not be followed to its end: %v", err)
+		err = nil
 	}
 	if err == nil {
 		// Read what is left so BytesRead is the file's size and the
@@ -484,9 +454,83 @@ func ScanAs(kind Kind, name string, r io.Reader, size int64, lim Limits) (*Repor
 	return rep, nil
 }
 
+// scanInto sniffs (unless kind is given) and scans one stream into rep;
+// depth is the nesting of archives around it, strong says it is known to
+// be a pickle (a .pkl member).
+func scanInto(rep *Report, kind Kind, name string, br *bufio.Reader, size int64, lim *Limits, depth int, strong bool) error {
+	head, _ := br.Peek(SniffLen)
+	if kind == KindUnknown {
+		kind = Sniff(name, head)
+	}
+	rep.Kind = kind
+	switch kind {
+	case KindPickle, KindXGBoostBinary, KindXGBoostUBJ, KindUnknown, KindJoblib:
+	default:
+		// Any file may be handed to pickle.load: walk its start as one.
+		if err := preWalk(rep, br); err != nil {
+			return err
+		}
+	}
+	switch kind {
+	case KindPickle:
+		pr, _, err := walkPickles(br, "", lim, strong)
+		if pr != nil {
+			rep.merge(pr)
+			if !pr.strong && !pr.complete && len(pr.imports) == 0 {
+				rep.Kind = KindUnknown
+			}
+		}
+		return err
+	case KindJoblib:
+		return scanJoblib(rep, br, lim, depth)
+	case KindZip, KindTorchZip:
+		return scanZip(rep, br, lim, depth)
+	case KindTar:
+		return scanTar(rep, br, lim, depth)
+	case KindSevenZip:
+		rep.add(CodeUnscannable, "", 0, "7z archive: its members were not opened, so any pickle inside was not checked")
+		return nil
+	case KindNpy:
+		return scanNpy(rep, "", br, lim)
+	case KindSafetensors:
+		return scanSafetensors(rep, br, size, lim)
+	case KindXGBoostJSON, KindXGBoostUBJ, KindXGBoostBinary:
+		return scanXGBoost(rep, kind, head, br, lim)
+	}
+	return nil
+}
+
+// preWalk walks the first preWalkLen bytes of a file of another format as
+// a weak pickle and keeps what it finds; a walk that is still going at the
+// end of those bytes is CodeUnscannable.
+func preWalk(rep *Report, br *bufio.Reader) error {
+	head, err := br.Peek(preWalkLen)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return &ioError{err}
+	}
+	if len(head) == 0 || !isOpcode(head[0]) {
+		return nil
+	}
+	lim := DefaultLimits
+	pr, off, err := walkPickles(bytes.NewReader(head), "", &lim, false)
+	if err != nil {
+		return err
+	}
+	rep.Imports = append(rep.Imports, pr.imports...)
+	for _, p := range pr.problems {
+		if p.Code == CodeUnscannable {
+			rep.Problems = append(rep.Problems, p)
+		}
+	}
+	if len(head) == preWalkLen && off >= int64(len(head)) && pr.alive {
+		rep.add(CodeUnscannable, "", 0, "the file also reads as a pickle past its first %d bytes, which were all that was walked", preWalkLen)
+	}
+	return nil
+}
+
 // readers are the 64 KiB buffered readers Scan reads through, reused across
 // calls: the rules scan every model file of every artifact of a batch scan.
-var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, preWalkLen) }}
 
 // getReader returns a pooled buffered reader over r.
 func getReader(r io.Reader) *bufio.Reader {

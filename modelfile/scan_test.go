@@ -234,7 +234,7 @@ func TestClassify(t *testing.T) {
 		{"xgboost.core", "Booster", modelfile.Allowed},
 		{"joblib.numpy_pickle", "NumpyArrayWrapper", modelfile.Allowed},
 		{"__main__", "Net", modelfile.Unknown},
-		{"?", "?", modelfile.Unknown},
+		{"?", "?", modelfile.Dangerous},
 		{"scipy.sparse._csr", "csr_matrix", modelfile.Allowed},
 	} {
 		if got := modelfile.Classify(tt.module, tt.name); got != tt.want {
@@ -243,10 +243,24 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-func TestSniffText(t *testing.T) {
-	for _, s := range []string{"class Foo:\n  pass\n", "import os\n", "config\nfoo\nbar\n", "{\"a\": 1}", "# README\n"} {
-		if k := modelfile.Sniff("file", []byte(s)); k != modelfile.KindUnknown {
-			t.Errorf("Sniff(%q) = %v", s, k)
+// TestScanText checks that text files, which pickle.load would start on
+// when they begin with an opcode letter, are walked and found to be no
+// pickle: no kind, no import, no problem.
+func TestScanText(t *testing.T) {
+	for _, s := range []string{"class Foo:\n  pass\n", "import os\n", "config\nfoo\nbar\n", "{\"a\": 1}", "# README\n",
+		"catboost==1.2\nnumpy\n", "cos\nsystem\n"} {
+		rep, err := modelfile.Scan("file", strings.NewReader(s), int64(len(s)), modelfile.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantKind := modelfile.KindUnknown
+		var wantDanger []string
+		if strings.HasPrefix(s, "cos") {
+			// A bare os.system import is reported whatever follows.
+			wantKind, wantDanger = modelfile.KindPickle, []string{"os.system"}
+		}
+		if rep.Kind != wantKind || len(rep.Problems) != 0 || !eq(imports(rep, modelfile.Dangerous), wantDanger) || len(imports(rep, modelfile.Unknown)) != 0 {
+			t.Errorf("Scan(%q) = %v, imports %v, problems %v", s, rep.Kind, rep.Imports, rep.Problems)
 		}
 	}
 }

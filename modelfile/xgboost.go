@@ -88,16 +88,18 @@ func scanXGBoost(rep *Report, kind Kind, head []byte, br *bufio.Reader, lim *Lim
 			bad("UBJSON model does not start with an object")
 		}
 	case KindXGBoostBinary:
+		// The container tries pickle.load before Booster.load_model: walk
+		// the file as a pickle first.
+		pr, _, err := walkPickles(br, "", lim, false)
+		if err != nil {
+			return err
+		}
+		rep.merge(pr)
+		if pr.complete {
+			rep.Kind = KindPickle
+			return nil
+		}
 		if p := xgbBinaryProblem(head); p != "" {
-			// A pickled booster is also accepted by the container.
-			if Sniff("", head) == KindPickle {
-				rep.Kind = KindPickle
-				pr, _, err := walkPickles(br, "", lim, true)
-				if pr != nil {
-					rep.merge(pr)
-				}
-				return err
-			}
 			bad("legacy binary model: %s", p)
 		}
 	}

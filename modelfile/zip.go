@@ -3,10 +3,9 @@ package modelfile
 // This file reads a zip (PyTorch .pt/.pth/.bin, .npz, .keras) as a stream.
 //
 // The rules are:
-//   - local file headers are parsed as they stream past; members are read
-//     only when they are pickles (*.pkl, or bytes that sniff as one) or .npy
-//     arrays, everything else is discarded through the CRC-32 (stored
-//     members) without being held;
+//   - local file headers are parsed as they stream past and every member is
+//     scanned by its content, whatever its name (a pickle in data.txt, an
+//     .npz key without .npy, a zip or tar inside), as it streams;
 //   - a deflated member with a data descriptor is inflated to find its end;
 //     a stored member with a data descriptor cannot be delimited from the
 //     stream, so the rest of the zip is spooled (memory up to
@@ -15,10 +14,15 @@ package modelfile
 //   - the central directory and end record are compared with the local
 //     headers seen: any disagreement (names, offsets, sizes, CRCs, counts,
 //     a second directory) is CodeZipCentralDirectory, because PyTorch
-//     (miniz) and Python read the central directory, not the local headers.
-//     Data a lying directory points to outside the local headers is not
-//     scanned: the problem itself is the fact to judge;
-//   - bad CRCs, encryption and unknown methods are reported, never fatal.
+//     (miniz), numpy and zipfile read the central directory, not the local
+//     headers. Findings carry the central directory's name of a member;
+//   - a zip of at most maxKeptZip bytes is kept in memory as it
+//     streams, so that a central directory entry no local header matched
+//     (data outside every local header, an overlapping entry) is read and
+//     scanned too; in a larger zip such an entry is CodeUnscannable;
+//   - bad CRCs are reported, never fatal; a corrupt member is skipped by
+//     its declared size and the next one is read; encryption and methods
+//     other than store and deflate are CodeUnscannable.
 
 import (
 	"archive/zip"
@@ -36,6 +40,10 @@ import (
 
 	"github.com/klauspost/compress/flate"
 )
+
+// maxKeptZip is the largest zip kept in memory to read its central
+// directory again.
+const maxKeptZip = 4 << 20
 
 const (
 	sigLocal      = 0x04034b50
@@ -57,18 +65,44 @@ type zentry struct {
 	method       uint16
 	crc          uint32
 	csize, usize uint64
+	// data is the stream offset of the member's data.
+	data int64
 }
 
-// zreader tracks the stream offset of a zip.
+// zreader tracks the stream offset of a zip and, while it is small
+// enough, keeps a copy of every byte read.
 type zreader struct {
 	br  *bufio.Reader
 	off int64
+	// kept is the zip so far while keeping is set; keeping stops (and kept
+	// is dropped) past keepMax bytes.
+	kept    []byte
+	keeping bool
+	keepMax int64
+}
+
+func (z *zreader) keep(b []byte) {
+	if !z.keeping {
+		return
+	}
+	if int64(len(z.kept)+len(b)) > z.keepMax {
+		z.keeping, z.kept = false, nil
+		return
+	}
+	z.kept = append(z.kept, b...)
 }
 
 func (z *zreader) ReadByte() (byte, error) {
 	b, err := z.br.ReadByte()
 	if err == nil {
 		z.off++
+		if z.keeping {
+			if int64(len(z.kept)) >= z.keepMax {
+				z.keeping, z.kept = false, nil
+			} else {
+				z.kept = append(z.kept, b)
+			}
+		}
 	}
 	return b, err
 }
@@ -76,6 +110,7 @@ func (z *zreader) ReadByte() (byte, error) {
 func (z *zreader) Read(p []byte) (int, error) {
 	n, err := z.br.Read(p)
 	z.off += int64(n)
+	z.keep(p[:n])
 	return n, err
 }
 
@@ -83,12 +118,17 @@ func (z *zreader) full(n int) ([]byte, error) {
 	b := make([]byte, n)
 	m, err := io.ReadFull(z.br, b)
 	z.off += int64(m)
+	z.keep(b[:m])
 	return b, err
 }
 
 func (z *zreader) discard(n int64) (int64, error) {
 	var done int64
 	for n > 0 {
+		if z.keeping {
+			m, err := io.CopyN(io.Discard, z, n)
+			return done + m, err
+		}
 		step := min(n, 1<<30)
 		m, err := z.br.Discard(int(step))
 		done += int64(m)
@@ -101,16 +141,12 @@ func (z *zreader) discard(n int64) (int64, error) {
 	return done, nil
 }
 
-// isPickleMember says whether a member is walked as a pickle by name.
-func isPickleMember(name string) bool {
-	return strings.HasSuffix(name, ".pkl") || strings.HasSuffix(name, ".pickle")
-}
-
-func scanZip(rep *Report, br *bufio.Reader, lim *Limits) error {
-	z := &zreader{br: br}
+func scanZip(rep *Report, br *bufio.Reader, lim *Limits, depth int) error {
+	z := &zreader{br: br, keeping: true, keepMax: maxKeptZip}
 	var locals []zentry
 	var centrals []zentry
 	cdStart, cdCount, ends := int64(-1), 0, 0
+	broke := false
 	truncated := func(what string) {
 		rep.add(CodeZipMalformed, "", z.off, "truncated %s", what)
 	}
@@ -142,15 +178,16 @@ loop:
 				return &ioError{err}
 			}
 			if lim.MaxMembers > 0 && len(locals) >= lim.MaxMembers {
-				rep.add(CodeLimit, "", sigAt, "more than %d zip members", lim.MaxMembers)
+				rep.add(CodeUnscannable, "", sigAt, "more than %d zip members: the rest were not checked", lim.MaxMembers)
 				return nil
 			}
 			if e.flags&flagDescriptor != 0 && (e.method != zip.Deflate || e.flags&flagEncrypted != 0) {
 				locals = append(locals, e)
 				rep.Members = append(rep.Members, e.name)
-				return scanSpooled(rep, z, raw, e.off, locals, lim)
+				z.keeping, z.kept = false, nil
+				return scanSpooled(rep, z, raw, e.off, locals, lim, depth)
 			}
-			e, err = readMember(rep, z, e, lim)
+			e, err = readMember(rep, z, e, lim, depth)
 			if err != nil {
 				if isEOF(err) {
 					truncated(fmt.Sprintf("member %q", e.name))
@@ -232,14 +269,79 @@ loop:
 			cdCount = 0
 		default:
 			rep.add(CodeZipMalformed, "", sigAt, "unexpected bytes % x where a zip header should be", b)
+			if z.keeping {
+				// Loaders read the central directory at the end: keep the
+				// rest so that scanUnmatched reads it from there.
+				if _, err := z.discard(z.keepMax); err != nil && !isEOF(err) {
+					return &ioError{err}
+				}
+			}
+			broke = true
 			break loop
 		}
 	}
-	if ends == 0 {
+	if ends == 0 && !broke {
 		rep.add(CodeZipMalformed, "", z.off, "no end of central directory record")
 	}
 	compareDirectory(rep, locals, centrals)
+	if err := scanUnmatched(rep, z, locals, centrals, lim, depth); err != nil {
+		return err
+	}
 	decideTorch(rep)
+	return nil
+}
+
+// scanUnmatched scans the central directory entries no local header
+// matched, from the copy of a small zip; in a large one they are
+// unscannable.
+func scanUnmatched(rep *Report, z *zreader, locals, centrals []zentry, lim *Limits, depth int) error {
+	if z.keeping && len(z.kept) > 0 {
+		zr, err := zip.NewReader(bytes.NewReader(z.kept), int64(len(z.kept)))
+		if err != nil {
+			return nil // loaders cannot open it either
+		}
+		byData := make(map[int64]zentry, len(locals))
+		for _, l := range locals {
+			byData[l.data] = l
+		}
+		for _, f := range zr.File {
+			off, err := f.DataOffset()
+			if err != nil {
+				continue
+			}
+			if l, ok := byData[off]; ok && l.csize == f.CompressedSize64 && l.method == f.Method {
+				continue
+			}
+			if err := scanCentral(rep, f, lim, depth); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	seen := make(map[int64]zentry, len(locals))
+	for _, l := range locals {
+		seen[l.off] = l
+	}
+	for _, c := range centrals {
+		if l, ok := seen[c.off]; !ok || l.csize != c.csize || l.method != c.method {
+			rep.add(CodeUnscannable, c.name, c.off, "central directory entry %q is not where a local header was read, and the zip is too large to read again: its data was not checked", c.name)
+		}
+	}
+	return nil
+}
+
+// scanCentral scans a member as the central directory names it.
+func scanCentral(rep *Report, f *zip.File, lim *Limits, depth int) error {
+	rc, err := f.Open()
+	if err != nil {
+		rep.add(CodeUnscannable, f.Name, -1, "member named by the central directory cannot be opened (%v): it was not checked", err)
+		return nil
+	}
+	defer rc.Close()
+	// The zip is in memory: any error is the member's.
+	if err := scanMember(rep, f.Name, &crcTolerant{r: rc}, int64(f.UncompressedSize64), lim, depth); err != nil {
+		rep.add(CodeZipMalformed, f.Name, -1, "member named by the central directory is corrupt: %v", err)
+	}
 	return nil
 }
 
@@ -334,12 +436,14 @@ func readCentral(z *zreader) (zentry, error) {
 // readMember reads a member's data (and data descriptor) after its local
 // header, scanning it when it is a pickle or an .npy array. It returns the
 // entry with the sizes and CRC actually found.
-func readMember(rep *Report, z *zreader, e zentry, lim *Limits) (zentry, error) {
+func readMember(rep *Report, z *zreader, e zentry, lim *Limits, depth int) (zentry, error) {
 	if e.flags&flagEncrypted != 0 {
 		rep.add(CodeZipFlags, e.name, e.off, "member is encrypted")
+		rep.add(CodeUnscannable, e.name, e.off, "member is encrypted: its content was not checked")
 	}
 	if e.method != zip.Store && e.method != zip.Deflate {
 		rep.add(CodeZipFlags, e.name, e.off, "member uses compression method %d", e.method)
+		rep.add(CodeUnscannable, e.name, e.off, "member uses compression method %d, which is not decoded: its content was not checked", e.method)
 	}
 	if lim.MaxDeclaredLength > 0 && (e.csize > uint64(lim.MaxDeclaredLength) || e.usize > uint64(lim.MaxDeclaredLength)) {
 		rep.add(CodeZipMalformed, e.name, e.off, "member declares %d bytes, over the limit of %d", max(e.csize, e.usize), lim.MaxDeclaredLength)
@@ -347,6 +451,7 @@ func readMember(rep *Report, z *zreader, e zentry, lim *Limits) (zentry, error) 
 	}
 	descriptor := e.flags&flagDescriptor != 0
 	start := z.off
+	e.data = start
 	var raw io.Reader
 	if descriptor {
 		raw = z // deflate finds its own end; z is an io.ByteReader, so flate reads no further
@@ -365,15 +470,15 @@ func readMember(rep *Report, z *zreader, e zentry, lim *Limits) (zentry, error) 
 		data = fr
 	}
 	var h hash.Hash32
-	scan := readable && wantMember(e.name)
-	if readable && (scan || e.method == zip.Store) {
+	scan := readable
+	if readable {
 		h = crc32.NewIEEE()
 		data = io.TeeReader(data, h)
 	}
 	var corrupt error
 	if scan {
 		mr := &countingReader{r: data}
-		if _, err := scanMember(rep, e.name, mr, lim); err != nil {
+		if err := scanMember(rep, e.name, mr, int64(e.usize), lim, depth); err != nil {
 			var ie *ioError
 			if !errors.As(err, &ie) {
 				return e, err
@@ -401,7 +506,16 @@ func readMember(rep *Report, z *zreader, e zentry, lim *Limits) (zentry, error) 
 		var ce flate.CorruptInputError
 		if errors.As(corrupt, &ce) {
 			rep.add(CodeZipMalformed, e.name, e.off, "corrupt deflate data: %v", corrupt)
-			return e, errStop(rep)
+			if descriptor {
+				return e, errStop(rep)
+			}
+			// Skip to the member's declared end and read the next one.
+			if got := z.off - start; got < int64(e.csize) {
+				if _, err := z.discard(int64(e.csize) - got); err != nil {
+					return e, err
+				}
+			}
+			return e, nil
 		}
 		return e, &ioError{corrupt}
 	}
@@ -475,41 +589,6 @@ func looksSig(b []byte) bool {
 	return s == sigLocal || s == sigCentral || s == sigEnd || s == sigEnd64
 }
 
-// wantMember says whether a member is read and scanned.
-func wantMember(name string) bool {
-	return isPickleMember(name) || strings.HasSuffix(name, ".npy")
-}
-
-// scanMember scans one member's decompressed bytes: a pickle or an .npy.
-func scanMember(rep *Report, name string, r io.Reader, lim *Limits) (int64, error) {
-	br := getReader(r)
-	defer putReader(br)
-	if strings.HasSuffix(name, ".npy") {
-		err := scanNpy(rep, name, br, lim)
-		return 0, err
-	}
-	head, _ := br.Peek(2)
-	if len(head) == 0 {
-		rep.add(CodePickleMalformed, name, 0, "empty pickle member")
-		return 0, nil
-	}
-	if lim.MaxPickleMember > 0 {
-		r = &limitedReader{r: br, n: lim.MaxPickleMember}
-	} else {
-		r = br
-	}
-	pr, n, err := walkPickles(r, name, lim, true)
-	if pr != nil {
-		rep.merge(pr)
-	}
-	var ie *ioError
-	if errors.As(err, &ie) && errors.Is(ie.err, errOverLimit) {
-		rep.add(CodeLimit, name, n, "pickle member larger than %d bytes", lim.MaxPickleMember)
-		return n, nil
-	}
-	return n, err
-}
-
 // compareDirectory reports where the central directory disagrees with the
 // local headers.
 func compareDirectory(rep *Report, locals, centrals []zentry) {
@@ -530,6 +609,7 @@ func compareDirectory(rep *Report, locals, centrals []zentry) {
 			rep.add(CodeZipCentralDirectory, c.name, c.off, "central directory entry %q points at offset %d, where no local header starts", c.name, c.off)
 		case l.name != c.name:
 			rep.add(CodeZipCentralDirectory, c.name, c.off, "central directory names %q the local header named %q", c.name, l.name)
+			renameMember(rep, l.name, c.name)
 		case l.csize != c.csize || l.usize != c.usize:
 			rep.add(CodeZipCentralDirectory, c.name, c.off, "central directory sizes %d/%d differ from the local header's %d/%d", c.csize, c.usize, l.csize, l.usize)
 		case l.crc != c.crc:
@@ -643,7 +723,7 @@ func (r shifted) ReadAt(p []byte, off int64) (int, error) {
 // scanSpooled spools the zip from the local header at base (raw is that
 // header, already read) to its end and reads the remaining members through
 // the central directory.
-func scanSpooled(rep *Report, z *zreader, raw []byte, base int64, locals []zentry, lim *Limits) error {
+func scanSpooled(rep *Report, z *zreader, raw []byte, base int64, locals []zentry, lim *Limits, depth int) error {
 	s := &spool{}
 	defer s.close()
 	ok, err := s.fill(io.MultiReader(bytes.NewReader(raw), z), lim.SpoolThreshold, lim.MaxSpool)
@@ -651,7 +731,7 @@ func scanSpooled(rep *Report, z *zreader, raw []byte, base int64, locals []zentr
 		return err
 	}
 	if !ok {
-		rep.add(CodeLimit, "", base, "zip needs more than %d bytes spooled", lim.MaxSpool)
+		rep.add(CodeUnscannable, "", base, "zip needs more than %d bytes spooled: its members from here on were not checked", lim.MaxSpool)
 		return nil
 	}
 	zr, err := zip.NewReader(shifted{s, base}, base+s.size)
@@ -675,17 +755,19 @@ func scanSpooled(rep *Report, z *zreader, raw []byte, base int64, locals []zentr
 		if i >= known+1 {
 			rep.Members = append(rep.Members, f.Name)
 		}
-		if !wantMember(f.Name) {
-			continue
-		}
 		rc, err := f.Open()
 		if err != nil {
 			rep.add(CodeZipFlags, f.Name, off, "cannot open member: %v", err)
 			continue
 		}
 		mr := &crcTolerant{r: rc}
-		if _, err := scanMember(rep, f.Name, mr, lim); err != nil {
+		if err := scanMember(rep, f.Name, mr, int64(f.UncompressedSize64), lim, depth); err != nil {
 			rc.Close()
+			var ie *ioError
+			if errors.As(err, &ie) && !errors.Is(err, io.ErrUnexpectedEOF) {
+				rep.add(CodeZipMalformed, f.Name, off, "corrupt member: %v", ie.err)
+				continue
+			}
 			return err
 		}
 		io.Copy(io.Discard, mr)
@@ -712,4 +794,26 @@ func (c *crcTolerant) Read(p []byte) (int, error) {
 		err = io.EOF
 	}
 	return n, err
+}
+
+// renameMember gives the findings in the member a local header named from
+// the name the central directory gives it, which is what loaders open.
+func renameMember(rep *Report, from, to string) {
+	fix := func(m string) string {
+		if m == from {
+			return to
+		}
+		if strings.HasPrefix(m, from+"!") {
+			return to + m[len(from):]
+		}
+		return m
+	}
+	for i := range rep.Imports {
+		rep.Imports[i].Member = fix(rep.Imports[i].Member)
+	}
+	for i := range rep.Problems {
+		if rep.Problems[i].Code != CodeZipCentralDirectory {
+			rep.Problems[i].Member = fix(rep.Problems[i].Member)
+		}
+	}
 }

@@ -7,7 +7,7 @@ import (
 var pickleUnsafeImport = Meta{
 	ID:       "pickle-unsafe-import",
 	Severity: Error,
-	Summary:  "A pickle in a model file imports a function that runs code on load (os.system, subprocess, eval, ...): loading the model compromises the endpoint.",
+	Summary:  "A pickle in a model file imports a function that runs code on load (os.system, subprocess, eval, ...), or a module or name computed at load time rather than written as a constant: loading the model compromises the endpoint.",
 	Hint:     "do not deploy this artifact; re-export the model from trusted code, preferably as safetensors or TorchScript",
 }
 

@@ -135,7 +135,9 @@ func collect(ctx context.Context, src artifact.Source, lim artifact.Limits, scan
 		}
 		need := reads(e.Path)
 		if need == ReadNone {
-			if scanModels && junkRoot(e.Path) == "" {
+			// Every regular member is sniffed by its content, junk and
+			// text names included: a loader may unpickle any of them.
+			if scanModels {
 				return a.scanModel(e, open, sniff)
 			}
 			return nil
@@ -143,6 +145,9 @@ func collect(ctx context.Context, src artifact.Source, lim artifact.Limits, scan
 		if e.Size > memberCap || captured+e.Size > maxCaptured {
 			if need == ReadRequired {
 				a.OverCap[e.Path] = e.Size
+			}
+			if scanModels {
+				return a.scanModel(e, open, sniff)
 			}
 			return nil
 		}
@@ -160,11 +165,15 @@ func collect(ctx context.Context, src artifact.Source, lim artifact.Limits, scan
 			if need == ReadRequired {
 				a.OverCap[e.Path] = int64(len(b))
 			}
+			if scanModels {
+				// The rest of the member is still to be read.
+				return a.scanModel(e, func() (io.Reader, error) { return io.MultiReader(bytes.NewReader(b), r), nil }, sniff)
+			}
 			return nil
 		}
 		captured += int64(len(b))
 		a.Files[e.Path] = b
-		if scanModels && strings.HasSuffix(e.Path, ".json") {
+		if scanModels {
 			return a.scanModel(e, func() (io.Reader, error) { return bytes.NewReader(b), nil }, sniff)
 		}
 		return nil
@@ -181,29 +190,29 @@ func collect(ctx context.Context, src artifact.Source, lim artifact.Limits, scan
 	return a, stats, nil
 }
 
-// scanModel sniffs a member's first bytes and, if they are a model format
-// with something to check (pickle, zip, joblib, npy, safetensors, XGBoost),
-// scans it as it streams past. Other members are left unread. The kind of
-// every top-level file is kept for the XGBoost checks.
+// scanModel scans a member by its content as it streams past: pickles
+// wherever they are (whatever the name), zips, joblib and other compressed
+// files, nested archives, npy, safetensors, XGBoost. A member with nothing
+// to report is not kept. The kind of every top-level file is kept for the
+// XGBoost checks.
 func (a *Archive) scanModel(e artifact.Entry, open artifact.OpenFunc, br *bufio.Reader) error {
 	r, err := open()
 	if err != nil {
 		return err
 	}
 	br.Reset(r)
-	head, _ := br.Peek(modelfile.SniffLen)
-	kind := modelfile.Sniff(e.Path, head)
-	if !strings.Contains(e.Path, "/") {
-		a.TopKinds[e.Path] = kind
-	}
-	if kind == modelfile.KindUnknown {
-		return nil
-	}
 	rep, err := modelfile.Scan(e.Path, br, e.Size, modelfile.DefaultLimits)
+	if !strings.Contains(e.Path, "/") {
+		a.TopKinds[e.Path] = rep.Kind
+	}
 	if err != nil {
 		// The walk meets the same fault at the next header and reports it.
 		return nil
 	}
-	a.Models[e.Path] = rep
+	if rep.Kind != modelfile.KindUnknown || len(rep.Imports) > 0 || len(rep.Problems) > 0 {
+		a.Models[e.Path] = rep
+	} else {
+		delete(a.Models, e.Path)
+	}
 	return nil
 }

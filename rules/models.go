@@ -57,6 +57,10 @@ func (a *Archive) importFindings(m Meta, c modelfile.Class, format string) []Fin
 				continue
 			}
 			seen[im.Member+"\x00"+im.String()] = true
+			if im.Module == "?" || im.Name == "?" {
+				fs = append(fs, a.Finding(m, p, 0, 0, "imports %q%s, whose module or name is computed at load time, not a constant: loading the model may run anything", im.String(), inMember(im.Member, im.Offset)))
+				continue
+			}
 			fs = append(fs, a.Finding(m, p, 0, 0, format, im.String(), inMember(im.Member, im.Offset)))
 		}
 	}

@@ -46,6 +46,7 @@ func Catalog() []Rule {
 		pickleMalformedRule,
 		pickleUnknownImportRule,
 		pickleUnsafeImportRule,
+		pickleUnscannableRule,
 		safetensorsInvalidRule,
 		weightsShardMissingRule,
 		// Frameworks.

@@ -38,6 +38,10 @@ rules judge a SageMaker Pipelines step builder file (`+"`mati builder`"+`).
 	for _, r := range rs {
 		fmt.Fprintf(ew, "| [`%s`](#%s) | %s | %s | %s |\n", r.ID, r.ID, r.Target(), r.Severity, mdText(r.Summary))
 	}
+	fmt.Fprint(ew, "\n## Model files\n")
+	for _, para := range strings.Split(rules.ModelScanDoc, "\n") {
+		fmt.Fprintf(ew, "\n%s\n", mdText(para))
+	}
 	for _, r := range rs {
 		fmt.Fprintf(ew, "\n## %s\n\n", r.ID)
 		fmt.Fprintf(ew, "Severity: **%s** · Target: %s\n\n", r.Severity, r.Target())
