@@ -27,7 +27,9 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -143,6 +145,26 @@ func (v isalVersion) String() string {
 		return fmt.Sprintf("%d.%d.%d", v.major, v.minor, v.patch)
 	}
 	return fmt.Sprintf("%d.%d", v.major, v.minor)
+}
+
+// versionFromFile reads the version from a libtool file name:
+// "libisal.so.2.0.30" is ISA-L 2.30. It returns 0, 0 for any other name.
+func versionFromFile(file string) (major, minor int) {
+	base := filepath.Base(file)
+	rest, ok := strings.CutPrefix(base, "libisal.so.")
+	if !ok {
+		return 0, 0
+	}
+	f := strings.Split(rest, ".")
+	if len(f) != 3 || f[1] != "0" {
+		return 0, 0
+	}
+	ma, err1 := strconv.Atoi(f[0])
+	mi, err2 := strconv.Atoi(f[2])
+	if err1 != nil || err2 != nil {
+		return 0, 0
+	}
+	return ma, mi
 }
 
 // isalSelfTest inflates a small stream built here, read in pieces and at
