@@ -27,7 +27,9 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -145,6 +147,26 @@ func (v isalVersion) String() string {
 	return fmt.Sprintf("%d.%d", v.major, v.minor)
 }
 
+// versionFromFile reads the version from a libtool file name:
+// "libisal.so.2.0.30" is ISA-L 2.30. It returns 0, 0 for any other name.
+func versionFromFile(file string) (major, minor int) {
+	base := filepath.Base(file)
+	rest, ok := strings.CutPrefix(base, "libisal.so.")
+	if !ok {
+		return 0, 0
+	}
+	f := strings.Split(rest, ".")
+	if len(f) != 3 || f[1] != "0" {
+		return 0, 0
+	}
+	ma, err1 := strconv.Atoi(f[0])
+	mi, err2 := strconv.Atoi(f[2])
+	if err1 != nil || err2 != nil {
+		return 0, 0
+	}
+	return ma, mi
+}
+
 // isalSelfTest inflates a small stream built here, read in pieces and at
 // once, and a copy with a wrong CRC-32: proof that the library and the
 // layout of its state agree with this build before anything relies on them.
@@ -251,10 +273,13 @@ const isalOutSize = 128 << 10
 // that decoder's bytes and error are what the reader gives from there on:
 // the two decoders stop at slightly different points inside a damaged
 // stream (klauspost's reads a few bits ahead), and this makes them agree.
-// Past replayLimit, ISA-L's own stopping point stands.
+// Past replayLimit (largeReplayLimit for a source not known to be small),
+// ISA-L's own stopping point stands. The buffer is allocated once, at its
+// limit.
 const (
-	replayLimit = smallSource
-	holdBack    = 4 << 10
+	replayLimit      = smallSource
+	largeReplayLimit = 1 << 20
+	holdBack         = 4 << 10
 )
 
 // isalStream reads gzip with ISA-L. It reads its input from the bufio
@@ -270,9 +295,10 @@ type isalStream struct {
 	err         error // returned once buf is read
 	// replay holds the member's compressed bytes, header included, while
 	// replaying is on; given counts the member's bytes read from buf.
-	replay    []byte
-	replaying bool
-	given     int64
+	replay      []byte
+	replaying   bool
+	given       int64
+	replayLimit int // 0 means replayLimit
 	// fallback is klauspost's reader, once a replay took over.
 	fallback *goStream
 }
@@ -300,6 +326,13 @@ func (z *isalStream) Reset(br *bufio.Reader) error {
 
 // member reads the next member's header and starts inflating its data.
 func (z *isalStream) member() error {
+	limit := z.replayLimit
+	if limit <= 0 {
+		limit = replayLimit
+	}
+	if cap(z.replay) < limit {
+		z.replay = make([]byte, 0, limit)
+	}
 	z.replay, z.replaying, z.given = z.replay[:0], true, 0
 	if err := readGzipHeader(z.br, &z.replay); err != nil {
 		return err
@@ -366,7 +399,7 @@ func (z *isalStream) inflate(p []byte) (n int, done bool) {
 	in, _ := z.br.Peek(z.br.Buffered())
 	consumed, produced, finished, ret := z.st.step(in, dst)
 	if z.replaying {
-		if len(z.replay)+consumed > replayLimit {
+		if len(z.replay)+consumed > cap(z.replay) {
 			z.replay, z.replaying = nil, false
 		} else {
 			z.replay = append(z.replay, in[:consumed]...)

@@ -173,9 +173,7 @@ import "C"
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"unsafe"
 )
@@ -214,26 +212,6 @@ func openISAL() (isalVersion, error) {
 	}
 	v.major, v.minor = versionFromFile(v.file)
 	return v, nil
-}
-
-// versionFromFile reads the version from a libtool file name:
-// "libisal.so.2.0.30" is ISA-L 2.30. It returns 0, 0 for any other name.
-func versionFromFile(file string) (major, minor int) {
-	base := filepath.Base(file)
-	rest, ok := strings.CutPrefix(base, "libisal.so.")
-	if !ok {
-		return 0, 0
-	}
-	f := strings.Split(rest, ".")
-	if len(f) != 3 || f[1] != "0" {
-		return 0, 0
-	}
-	ma, err1 := strconv.Atoi(f[0])
-	mi, err2 := strconv.Atoi(f[2])
-	if err1 != nil || err2 != nil {
-		return 0, 0
-	}
-	return ma, mi
 }
 
 // isalState is one ISA-L inflate state, in C memory.

@@ -224,7 +224,9 @@ func (w *walker) gzipStream(br *bufio.Reader) (gzipStream, error) {
 		}
 		if s != nil { // else ISA-L could not allocate its state
 			z = s
+			s.replayLimit = largeReplayLimit
 			if w.small() {
+				s.replayLimit = int(w.size) + 1
 				w.release = append(w.release, func() { isalStreams.Put(s) })
 			}
 		}
