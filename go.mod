@@ -17,6 +17,7 @@ require (
 	github.com/tree-sitter/go-tree-sitter v0.25.0
 	github.com/tree-sitter/tree-sitter-python v0.23.6
 	github.com/urfave/cli/v2 v2.27.7
+	google.golang.org/protobuf v1.36.8
 )
 
 require (

@@ -49,7 +49,7 @@ var kindNames = []string{
 // String returns the kind's name, e.g. "torch-zip".
 func (k Kind) String() string {
 	if k < 0 || int(k) >= len(kindNames) {
-		return "unknown"
+		return formatKindName(k)
 	}
 	return kindNames[k]
 }
@@ -156,6 +156,8 @@ type Report struct {
 	Members []string `json:"members,omitempty"`
 	// BytesRead is the number of bytes read from the reader given to Scan.
 	BytesRead int64 `json:"bytes_read"`
+	// Formats holds what the readers of formats.go found; nil for others.
+	Formats *Formats `json:"formats,omitempty"`
 }
 
 // Worst returns the worst class among the imports (Allowed when there are
@@ -322,6 +324,8 @@ func Sniff(name string, head []byte) Kind {
 	switch {
 	case len(head) == 0:
 		return KindUnknown
+	case sniffFormat(name, head) != KindUnknown:
+		return sniffFormat(name, head)
 	case bytes.HasPrefix(head, magicZip), bytes.HasPrefix(head, magicZipEmpty):
 		return KindZip
 	case bytes.HasPrefix(head, magicNpy):
@@ -464,6 +468,8 @@ func ScanAs(kind Kind, name string, r io.Reader, size int64, lim Limits) (*Repor
 		err = scanSafetensors(rep, br, size, &lim)
 	case KindXGBoostJSON, KindXGBoostUBJ, KindXGBoostBinary:
 		err = scanXGBoost(rep, kind, head, br, &lim)
+	default:
+		err = scanFormat(rep, kind, name, br, size, &lim)
 	}
 	if err == nil {
 		// Read what is left so BytesRead is the file's size and the

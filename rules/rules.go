@@ -35,16 +35,22 @@ func All() []Rule {
 		modelPathMismatchRule,
 		requirementsMissingRule,
 		// Model files.
+		kerasLambdaLayerRule,
 		modelScanIncompleteRule,
 		modelZipIrregularRule,
 		npyObjectArrayRule,
+		onnxCustomOpDomainRule,
+		onnxExternalDataUnsafeRule,
 		pickleMalformedRule,
 		pickleUnknownImportRule,
 		pickleUnsafeImportRule,
 		safetensorsInvalidRule,
 		weightsShardMissingRule,
 		// Frameworks.
+		tensorflowSavedModelInvalidRule,
+		tensorflowUnsafeOpRule,
 		tensorflowVersionDirMissingRule,
+		torchserveHandlerInvalidRule,
 		xgboostModelInvalidRule,
 		xgboostStrayTopLevelFileRule,
 		// Deployment configuration.
