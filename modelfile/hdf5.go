@@ -72,10 +72,14 @@ func (h *h5) skipTo(abs int64) error {
 	return nil
 }
 
+// read reads n bytes, growing the buffer with what arrives rather than
+// with what a header declares.
 func (h *h5) read(n int) ([]byte, error) {
-	b := make([]byte, n)
-	m, err := io.ReadFull(h.br, b)
-	h.off += int64(m)
+	b, err := io.ReadAll(io.LimitReader(h.br, int64(n)))
+	h.off += int64(len(b))
+	if err == nil && len(b) < n {
+		err = io.ErrUnexpectedEOF
+	}
 	return b, err
 }
 

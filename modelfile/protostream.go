@@ -120,6 +120,18 @@ func (p *pbStream) str(f pbField, limit int) (b []byte, truncated bool, err erro
 	if n > int64(limit) {
 		return nil, true, p.skip(n, "string")
 	}
+	if n > 64<<10 {
+		// Grow with what arrives, not with what the length declares.
+		b, err = io.ReadAll(io.LimitReader(p.br, n))
+		p.off += int64(len(b))
+		if err == nil && int64(len(b)) < n {
+			err = io.ErrUnexpectedEOF
+		}
+		if err != nil {
+			return nil, false, p.ioErr(err, "string")
+		}
+		return b, false, nil
+	}
 	if int64(cap(p.scratch)) < n {
 		p.scratch = make([]byte, n)
 	}

@@ -41,7 +41,7 @@ type GraphReport struct {
 	SchemaVersion int64 `json:"schema_version"`
 	// MetaGraphs counts the MetaGraphDefs of a SavedModel.
 	MetaGraphs int `json:"meta_graphs"`
-	// Nodes counts the NodeDefs, in graphs and functions.
+	// Nodes counts the NodeDefs read whole, in graphs and functions.
 	Nodes int `json:"nodes"`
 	// Functions counts the library functions.
 	Functions int `json:"functions"`
@@ -171,7 +171,6 @@ func (g *GraphReport) node(p *pbStream, f pbField, d int, function string) error
 	if f.typ != 2 {
 		return nil
 	}
-	g.Nodes++
 	var name, op string
 	err := p.message(f.end, d, func(nf pbField) error {
 		var err error
@@ -186,6 +185,7 @@ func (g *GraphReport) node(p *pbStream, f pbField, d int, function string) error
 	if err != nil {
 		return err
 	}
+	g.Nodes++
 	g.addOp(op, name, function)
 	return nil
 }
