@@ -119,4 +119,3 @@ func FuzzONNX(f *testing.F) {
 		}
 	})
 }
-
