@@ -35,6 +35,7 @@ tools: $(VERSITYGW) ## install the tools the tests need into bin/
 
 .PHONY: test
 test: tools ## run every test, the S3 integration tests included
+	@dpkg -s python3-h5py >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-h5py >/dev/null 2>&1 || echo "test: python3-h5py is not installed, so TestH5py skips"
 	$(GO) vet ./...
 	$(GO) test -race -tags integration -timeout 30m ./...
 
