@@ -9,6 +9,12 @@
 // (pickle-unsafe-import, pickle-unknown-import, pickle-malformed,
 // safetensors-invalid, npy-object-array, xgboost-model-invalid).
 //
+// Formats whose loading runs code beyond pickle are read the same way, into
+// [Report.Formats]: Keras configurations (.keras, the model_config
+// attribute of .h5 files, keras_metadata.pb), TensorFlow graphs
+// (saved_model.pb, frozen GraphDefs), ONNX models and TorchServe .mar
+// archives, each recognised by its bytes as well as its name.
+//
 // # Bounds
 //
 // Every length a file declares is checked against [Limits] before anything

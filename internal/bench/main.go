@@ -12,7 +12,7 @@
 //
 // Usage:
 //
-//	go run ./internal/bench [-only local,s3,safety,scan] [-size 1GiB] [-runs 3]
+//	go run ./internal/bench [-only local,s3,safety,scan,formats] [-size 1GiB] [-runs 3]
 //
 // Every flag has an environment variable (MATI_BENCH_ONLY, MATI_BENCH_SIZE,
 // MATI_BENCH_RUNS, MATI_BENCH_FILES, MATI_BENCH_ARTIFACTS, MATI,
@@ -78,7 +78,7 @@ func inflate(file string) error {
 }
 
 // sections lists the sections in the order they run.
-var sections = []string{"local", "s3", "safety", "scan"}
+var sections = []string{"local", "s3", "safety", "scan", "formats"}
 
 // config is what the flags and environment select.
 type config struct {
@@ -163,6 +163,8 @@ func run(args []string) int {
 			err = b.safety()
 		case "scan":
 			err = b.scan()
+		case "formats":
+			err = b.formats()
 		}
 		if err != nil {
 			logf("error: section %s: %v", s, err)
