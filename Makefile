@@ -51,6 +51,7 @@ isal: ## install ISA-L (libisal-dev, isal) where apt-get is available
 
 .PHONY: test
 test: tools isal ## run every test, the S3 integration tests included, with both gzip decoders
+	@dpkg -s python3-h5py >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-h5py >/dev/null 2>&1 || echo "test: python3-h5py is not installed, so TestH5py skips"
 	$(GO) vet ./...
 	@if $(HAVE_ISAL); then \
 	  echo "make: every test with ISA-L (MATI_INFLATE=isal), then artifact and rules with the Go decoder (MATI_INFLATE=go)"; \

@@ -19,6 +19,7 @@ require (
 	github.com/ulikunitz/xz v0.5.15
 	github.com/urfave/cli/v2 v2.27.7
 	golang.org/x/text v0.25.0
+	google.golang.org/protobuf v1.36.8
 )
 
 require (

@@ -22,6 +22,12 @@
 // The walk follows CPython's unpickler opcode by opcode (see pickle.go,
 // pickle_read.go and pickle_text.go for the rules).
 //
+// Formats whose loading runs code beyond pickle are read the same way, into
+// [Report.Formats]: Keras configurations (.keras, the model_config
+// attribute of .h5 files, keras_metadata.pb), TensorFlow graphs
+// (saved_model.pb, frozen GraphDefs), ONNX models and TorchServe .mar
+// archives, each recognised by its bytes as well as its name.
+//
 // # Bounds
 //
 // Every length a file declares is checked against [Limits] before anything

@@ -54,7 +54,7 @@ var kindNames = []string{
 // String returns the kind's name, e.g. "torch-zip".
 func (k Kind) String() string {
 	if k < 0 || int(k) >= len(kindNames) {
-		return "unknown"
+		return formatKindName(k)
 	}
 	return kindNames[k]
 }
@@ -166,6 +166,8 @@ type Report struct {
 	Members []string `json:"members,omitempty"`
 	// BytesRead is the number of bytes read from the reader given to Scan.
 	BytesRead int64 `json:"bytes_read"`
+	// Formats holds what the readers of formats.go found; nil for others.
+	Formats *Formats `json:"formats,omitempty"`
 }
 
 // Has reports whether a problem with code c was found.
@@ -347,6 +349,8 @@ func Sniff(name string, head []byte) Kind {
 	switch {
 	case len(head) == 0:
 		return KindUnknown
+	case sniffFormat(name, head) != KindUnknown:
+		return sniffFormat(name, head)
 	case bytes.HasPrefix(head, magicZip), bytes.HasPrefix(head, magicZipEmpty):
 		return KindZip
 	case bytes.HasPrefix(head, magicNpy):
@@ -496,8 +500,12 @@ func scanInto(rep *Report, kind Kind, name string, br *bufio.Reader, size int64,
 		return scanSafetensors(rep, br, size, lim)
 	case KindXGBoostJSON, KindXGBoostUBJ, KindXGBoostBinary:
 		return scanXGBoost(rep, kind, head, br, lim)
+	case KindUnknown:
+		return nil
+	default:
+		// Keras, TensorFlow graphs, ONNX and TorchServe archives (formats.go).
+		return scanFormat(rep, kind, name, br, size, lim)
 	}
-	return nil
 }
 
 // preWalk walks the first preWalkLen bytes of a file of another format as

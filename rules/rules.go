@@ -40,9 +40,12 @@ func Catalog() []Rule {
 		modelPathMismatchRule,
 		requirementsMissingRule,
 		// Model files.
+		kerasLambdaLayerRule,
 		modelScanIncompleteRule,
 		modelZipIrregularRule,
 		npyObjectArrayRule,
+		onnxCustomOpDomainRule,
+		onnxExternalDataUnsafeRule,
 		pickleMalformedRule,
 		pickleUnknownImportRule,
 		pickleUnsafeImportRule,
@@ -50,7 +53,10 @@ func Catalog() []Rule {
 		safetensorsInvalidRule,
 		weightsShardMissingRule,
 		// Frameworks.
+		tensorflowSavedModelInvalidRule,
+		tensorflowUnsafeOpRule,
 		tensorflowVersionDirMissingRule,
+		torchserveHandlerInvalidRule,
 		xgboostModelInvalidRule,
 		xgboostStrayTopLevelFileRule,
 		// Deployment configuration.

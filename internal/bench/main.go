@@ -12,7 +12,7 @@
 //
 // Usage:
 //
-//	go run ./internal/bench [-only local,s3,safety,scan,inflate] [-size 1GiB] [-runs 3]
+//	go run ./internal/bench [-only local,s3,safety,scan,inflate,formats] [-size 1GiB] [-runs 3]
 //
 // Every flag has an environment variable (MATI_BENCH_ONLY, MATI_BENCH_SIZE,
 // MATI_BENCH_RUNS, MATI_BENCH_FILES, MATI_BENCH_ARTIFACTS, MATI,
@@ -80,7 +80,7 @@ func inflate(file string) error {
 }
 
 // sections lists the sections in the order they run.
-var sections = []string{"local", "s3", "safety", "scan", "inflate"}
+var sections = []string{"local", "s3", "safety", "scan", "inflate", "formats"}
 
 // config is what the flags and environment select.
 type config struct {
@@ -167,6 +167,8 @@ func run(args []string) int {
 			err = b.scan()
 		case "inflate":
 			err = b.inflate()
+		case "formats":
+			err = b.formats()
 		}
 		if err != nil {
 			logf("error: section %s: %v", s, err)
