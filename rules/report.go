@@ -36,6 +36,11 @@ type Result struct {
 	Findings []Finding `json:"findings"`
 	// Error is set when the artifact could not be inspected at all.
 	Error string `json:"error"`
+	// Suppressed are the findings an ignore comment, an ignore entry of the
+	// configuration or the baseline suppressed, sorted like Findings; they
+	// count for neither --fail-on nor the severity totals. Absent when
+	// there are none.
+	Suppressed []SuppressedFinding `json:"suppressed,omitempty"`
 }
 
 // WithEmptyLists returns r with its nil lists made empty, so that the JSON
@@ -88,6 +93,8 @@ type Summary struct {
 	Errors    int `json:"errors"`
 	Warnings  int `json:"warnings"`
 	Infos     int `json:"infos"`
+	// Suppressed counts the suppressed findings; absent when there are none.
+	Suppressed int `json:"suppressed,omitempty"`
 }
 
 // Role is what an entry is for.

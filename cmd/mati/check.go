@@ -29,11 +29,12 @@ const (
 // checkCommand is "mati check [flags] ARTIFACT...".
 func (e *env) checkCommand() *cli.Command {
 	flags := []cli.Flag{
-		&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table or json", Category: catOutput},
+		&cli.StringFlag{Name: "format", Value: "table", Usage: formatUsage(checkFormats), Category: catOutput},
 		failOnFlag(),
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list every entry, directories included", Category: catOutput},
 		noColorFlag(),
 	}
+	flags = append(flags, policyFlags()...)
 	flags = append(flags, deploymentFlags()...)
 	flags = append(flags, modelFlags()...)
 	flags = append(flags, s3Flags()...)
@@ -119,6 +120,9 @@ type s3Settings struct {
 
 // check is the action of "mati check".
 func (e *env) check(c *cli.Context) error {
+	if err := e.loadPolicy(c, checkFormats); err != nil {
+		return err
+	}
 	opts, err := e.checkFlags(c)
 	if err != nil {
 		return err
@@ -147,8 +151,10 @@ func (e *env) check(c *cli.Context) error {
 	switch opts.format {
 	case "json":
 		err = renderJSONContainers(e.stdout, report, containers)
+	case "sarif", "github", "text", "baseline":
+		err = e.renderCI(e.stdout, opts.format, report)
 	default:
-		err = renderTable(e.stdout, report, tableOptions{Color: opts.color, Verbose: opts.verbose, Containers: containers})
+		err = renderTable(e.stdout, display(report, e.pol.showSuppressed()), tableOptions{Color: opts.color, Verbose: opts.verbose, Containers: containers})
 	}
 	if err != nil {
 		return fmt.Errorf("failed to write the report: %w", err)
@@ -182,8 +188,8 @@ func (e *env) checkFlags(c *cli.Context) (checkOptions, error) {
 		format:  c.String("format"),
 		verbose: c.Bool("verbose"),
 	}
-	if opts.format != "table" && opts.format != "json" {
-		return opts, usageError("use --format table or --format json", "unknown format %q", opts.format)
+	if !slices.Contains(checkFormats, opts.format) && !(opts.format == "baseline" && c.Command.Name == "baseline") {
+		return opts, formatError(checkFormats, opts.format)
 	}
 	switch f := c.String("fail-on"); f {
 	case "never":
@@ -506,7 +512,7 @@ func emptyResult(ref string, err error) rules.Result {
 
 // summarize counts artifacts, failures and findings by severity.
 func summarize(rs []rules.Result) rules.Summary {
-	s := rules.Summary{Artifacts: len(rs)}
+	s := rules.Summary{Artifacts: len(rs), Suppressed: countSuppressed(rs)}
 	for _, r := range rs {
 		if r.Error != "" {
 			s.Failed++

@@ -142,6 +142,8 @@ type env struct {
 	version string
 	// colorOK reports whether w can show colour (a terminal).
 	colorOK func(w io.Writer) bool
+	// pol is the configuration and suppressions of the run (policy.go).
+	pol *policyState
 }
 
 // run runs mati with args (without the program name) and returns the exit
