@@ -211,6 +211,10 @@ func (e *env) newApp() *cli.App {
 			e.rulesCommand(),
 			e.builderCommand(),
 			e.scanCommand(),
+			e.baselineCommand(),
+			e.versionCommand(),
+			e.completionCommand(),
+			e.manCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {
@@ -224,6 +228,7 @@ func (e *env) newApp() *cli.App {
 	}
 	for _, c := range app.Commands {
 		c.OnUsageError = onUsageError
+		addEnvVars(c)
 	}
 	return app
 }

@@ -166,10 +166,11 @@ func relativeToWD(p string) string {
 // command line did not.
 func applyConfigFlags(c *cli.Context, f *config.File, formats []string) error {
 	vals := map[string]string{}
-	if f.FailOn != "" {
+	// mati baseline has a fixed format and never fails on findings.
+	if f.FailOn != "" && c.Command.Name != "baseline" {
 		vals["fail-on"] = f.FailOn
 	}
-	if f.Format != "" && slices.Contains(formats, f.Format) {
+	if f.Format != "" && slices.Contains(formats, f.Format) && c.Command.Name != "baseline" {
 		vals["format"] = f.Format
 	}
 	if f.Baseline != "" {
