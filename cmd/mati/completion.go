@@ -3,8 +3,7 @@ package main
 // The rules of the completion scripts and the man page are:
 //   - they are generated from the command line itself (commands, flags,
 //     the values of --format and --fail-on), so they cannot drift from it;
-//   - the bash and zsh scripts are static: they never run mati while
-//     completing; fish's comes from urfave/cli's generator;
+//   - the scripts are static: they never run mati while completing;
 //   - "mati man" is hidden: make man writes docs/mati.1 with it.
 
 import (
@@ -52,10 +51,7 @@ func (e *env) completionCommand() *cli.Command {
 			case "zsh":
 				err = writeZshCompletion(e.stdout, c.App)
 			case "fish":
-				var s string
-				if s, err = c.App.ToFishCompletion(); err == nil {
-					_, err = io.WriteString(e.stdout, s)
-				}
+				err = writeFishCompletion(e.stdout, c.App)
 			default:
 				return usageError("use bash, zsh or fish", "unknown shell %q", sh)
 			}
@@ -74,7 +70,10 @@ func (e *env) manCommand() *cli.Command {
 		Usage:  "print the man page (roff)",
 		Hidden: true,
 		Action: func(c *cli.Context) error {
-			s, err := c.App.ToManWithSection(1)
+			// A fresh, never-run app: urfave/cli adds its help command to
+			// the commands it runs, and its documentation generator
+			// recurses into it.
+			s, err := e.newApp().ToManWithSection(1)
 			if err != nil {
 				return fmt.Errorf("failed to write the man page: %w", err)
 			}
@@ -232,7 +231,53 @@ func writeZshCompletion(w io.Writer, app *cli.App) error {
 	return ew.err
 }
 
-// zshQuote single-quotes s for zsh.
+// writeFishCompletion writes the fish completion script of app.
+func writeFishCompletion(w io.Writer, app *cli.App) error {
+	ew := &errWriter{w: w}
+	cmds := visibleCommands(app)
+	fmt.Fprintf(ew, "# fish completion for mati (mati completion fish)\n")
+	fmt.Fprintf(ew, "complete -c mati -n __fish_use_subcommand -l help -d 'show help'\n")
+	fmt.Fprintf(ew, "complete -c mati -n __fish_use_subcommand -l version -d 'print the version'\n")
+	for _, c := range cmds {
+		fmt.Fprintf(ew, "complete -c mati -f -n __fish_use_subcommand -a %s -d %s\n", c.Name, zshQuote(c.Usage))
+	}
+	for _, c := range cmds {
+		cond := "'__fish_seen_subcommand_from " + c.Name + "'"
+		for _, f := range c.Flags {
+			if vf, ok := f.(cli.VisibleFlag); ok && !vf.IsVisible() {
+				continue
+			}
+			var opts []string
+			for _, n := range f.Names() {
+				if len(n) == 1 {
+					opts = append(opts, "-s "+n)
+				} else {
+					opts = append(opts, "-l "+n)
+				}
+			}
+			if df, ok := f.(cli.DocGenerationFlag); ok {
+				opts = append(opts, "-d "+zshQuote(strings.ReplaceAll(df.GetUsage(), "`", "")))
+				if df.TakesValue() {
+					vals := flagValues[f.Names()[0]]
+					if f.Names()[0] == "format" {
+						vals = formatsOf(c)
+					}
+					opts = append(opts, "-r")
+					if vals != nil {
+						opts = append(opts, "-f -a "+zshQuote(strings.Join(vals, " ")))
+					}
+				}
+			}
+			fmt.Fprintf(ew, "complete -c mati -n %s %s\n", cond, strings.Join(opts, " "))
+		}
+		if c.Name == "completion" {
+			fmt.Fprintf(ew, "complete -c mati -n %s -f -a 'bash zsh fish'\n", cond)
+		}
+	}
+	return ew.err
+}
+
+// zshQuote single-quotes s for zsh and fish.
 func zshQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -144,7 +144,7 @@ func (e *env) readConfig(c *cli.Context) (*config.File, error) {
 		if errors.Is(err, config.ErrInvalid) {
 			return nil, usageError("see the configuration file in the README; --no-config reads none", "%v", err)
 		}
-		return nil, usageError("give an existing file to --config, or --no-config", "%v", unwrapPathError(err))
+		return nil, usageError("give an existing file to --config, or --no-config", "failed to read config file %q: %v", name, unwrapPathError(err))
 	}
 	return f, nil
 }
