@@ -212,6 +212,7 @@ func (e *env) newApp() *cli.App {
 			e.builderCommand(),
 			e.scanCommand(),
 			e.baselineCommand(),
+			e.preCommitCommand(),
 			e.versionCommand(),
 			e.completionCommand(),
 			e.manCommand(),

@@ -492,3 +492,45 @@ func TestVersionCompletionMan(t *testing.T) {
 		}
 	}
 }
+
+func TestPreCommitTargets(t *testing.T) {
+	check, builders := preCommitTargets([]string{
+		"models/churn/code/inference.py", "models/churn/code/requirements.txt", "code/inference.py",
+		"models/churn.tar.gz", "pipelines/steps/train.py", "README.md", "models/m.tar",
+	})
+	if d := cmp.Diff([]string{".", "models/churn", "models/churn.tar.gz", "models/m.tar"}, check); d != "" {
+		t.Errorf("check (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"pipelines/steps/train.py"}, builders); d != "" {
+		t.Errorf("builders (-want +got):\n%s", d)
+	}
+}
+
+func TestPreCommit(t *testing.T) {
+	dir := repoWith(t, "")
+	torchFolder(t, filepath.Join(dir, "models", "churn"), baselineScript)
+	src, err := os.ReadFile(filepath.Join("..", "..", "rules", "testdata", "builders", "bad_role_missing.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "steps", "churn.py"), string(src))
+	writeFile(t, filepath.Join(dir, "steps", "util.py"), "def f():\n    return 1\n")
+	code, out, errOut := runIn(t, dir, "pre-commit", "models/churn/code/inference.py", "steps/churn.py", "steps/util.py", "README.md")
+	if code != exitFindings {
+		t.Errorf("exit code %d, want %d; stderr %s", code, exitFindings, errOut)
+	}
+	for _, w := range []string{
+		"models/churn!code/inference.py:9:5: predict_fn takes 4 positional parameters; the container passes 2 or 3 [handler-arity]\n",
+		"steps/churn.py:12:16: smxgb.XGBoostModel of builder ChurnBuilder has no role [builder-role-missing]\n",
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("stdout lacks %q:\n%s", w, out)
+		}
+	}
+	if code, _, _ := runIn(t, dir, "pre-commit", "--fail-on", "never", "models/churn/code/inference.py"); code != exitOK {
+		t.Errorf("--fail-on never: exit code %d", code)
+	}
+	if code, _, _ := runIn(t, dir, "pre-commit", "missing.tar.gz", "steps/churn.py"); code != exitNotInspected {
+		t.Errorf("a missing archive: exit code %d, want %d", code, exitNotInspected)
+	}
+}
