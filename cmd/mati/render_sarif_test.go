@@ -13,6 +13,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/mati-dev/mati/fixtures"
+	"github.com/mati-dev/mati/rules"
 )
 
 var (
@@ -296,5 +297,33 @@ func TestPathURI(t *testing.T) {
 	}
 	if got := sourceURI("s3://bucket/my models/m.tar.gz"); got != "s3://bucket/my%20models/m.tar.gz" {
 		t.Errorf("sourceURI = %q", got)
+	}
+}
+
+func TestGitHubCommand(t *testing.T) {
+	archive := rules.Result{Source: "models/m.tar.gz", Format: "tar.gz"}
+	folder := rules.Result{Source: "models/m", Format: "folder"}
+	builder := rules.Result{Source: "steps/b.py", Format: rules.BuilderFormat}
+	tests := []struct {
+		name string
+		a    rules.Result
+		f    rules.Finding
+		want string
+	}{
+		{"archive member", archive, rules.Finding{RuleID: "handler-arity", Severity: rules.Error, Path: "models/m.tar.gz!code/inference.py", Line: 13, Column: 5, Message: "predict_fn takes 4", Hint: "fix it"},
+			"::error file=models/m.tar.gz,title=handler-arity::code/inference.py:13:5: predict_fn takes 4%0Ahint: fix it"},
+		{"folder member", folder, rules.Finding{RuleID: "requirements-missing", Severity: rules.Warning, Path: "models/m!code/inference.py", Line: 3, Message: "x"},
+			"::warning file=models/m/code/inference.py,line=3,title=requirements-missing::x"},
+		{"builder file", builder, rules.Finding{RuleID: "builder-role-missing", Severity: rules.Info, Path: "steps/b.py", Line: 2, Column: 7, Message: "100% broken\nreally"},
+			"::notice file=steps/b.py,line=2,col=7,title=builder-role-missing::100%25 broken\\nreally"},
+		{"property escaping", rules.Result{Source: "a,b:c.tar.gz", Format: "tar.gz"}, rules.Finding{RuleID: "os-junk", Severity: rules.Warning, Path: "a,b:c.tar.gz", Message: "m"},
+			"::warning file=a%2Cb%3Ac.tar.gz,title=os-junk::m"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := githubCommand(tt.a, tt.f); got != tt.want {
+				t.Errorf("got  %q\nwant %q", got, tt.want)
+			}
+		})
 	}
 }
