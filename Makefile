@@ -5,6 +5,8 @@ VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo d
 BIN        := $(CURDIR)/bin
 GO         ?= go
 VERSITYGW  := $(BIN)/versitygw
+GORELEASER := $(BIN)/goreleaser
+GORELEASER_VERSION := v2.12.0
 export VERSITYGW
 
 .DEFAULT_GOAL := help
@@ -29,6 +31,11 @@ $(VERSITYGW):
 	@mkdir -p $(BIN)
 	@echo "installing versitygw (the local S3-compatible server for the tests) into bin/"
 	GOBIN=$(BIN) $(GO) install github.com/versity/versitygw/cmd/versitygw@v1.8.0
+
+$(GORELEASER):
+	@mkdir -p $(BIN)
+	@echo "installing goreleaser $(GORELEASER_VERSION) into bin/"
+	GOBIN=$(BIN) $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
 
 .PHONY: tools
 tools: $(VERSITYGW) ## install the tools the tests need into bin/
@@ -63,10 +70,11 @@ test: tools isal ## run every test, the S3 integration tests included, with both
 	fi
 
 .PHONY: lint
-lint: ## gofmt, go vet, staticcheck and govulncheck
+lint: $(GORELEASER) ## gofmt, go vet, staticcheck, govulncheck and goreleaser check
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+	$(GORELEASER) check
 	@# govulncheck needs vuln.go.dev; where it cannot be reached, say so rather than fail.
 	@out=$$($(GO) run golang.org/x/vuln/cmd/govulncheck@v1.9.0 ./... 2>&1); rc=$$?; echo "$$out"; \
 	  if [ $$rc -ne 0 ] && echo "$$out" | grep -q 'fetching vulnerabilities'; then \
@@ -97,6 +105,10 @@ golden: ## regenerate the golden files (rules/testdata, rules/examples.go, the C
 docs: build ## regenerate docs/rules.md
 	$(BIN)/mati rules --format markdown > docs/rules.md
 
+.PHONY: man
+man: build ## regenerate the man page docs/mati.1
+	$(BIN)/mati man > docs/mati.1
+
 .PHONY: bench
 bench: build tools isal ## run the benchmarks and print their ratios
 	$(GO) run ./internal/bench
@@ -111,5 +123,5 @@ clean: ## remove built files
 	rm -rf $(BIN)/mati coverage.out
 
 .PHONY: snapshot
-snapshot: ## build a release snapshot with goreleaser
-	$(GO) run github.com/goreleaser/goreleaser/v2@v2.12.0 release --snapshot --clean
+snapshot: $(GORELEASER) ## build a release snapshot with goreleaser (needs zig and syft)
+	$(GORELEASER) release --snapshot --clean

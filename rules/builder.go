@@ -85,7 +85,7 @@ func CheckBuilder(path string, src []byte) (Result, error) {
 		return dup
 	})
 	res.Findings = SortFindings(res.Findings)
-	return res, nil
+	return SuppressInline(res, map[string][]byte{path: src}), nil
 }
 
 // Finding returns a finding of rule m in the file at the 1-based line and

@@ -59,7 +59,7 @@ func Inspect(ctx context.Context, src artifact.Source, cfg Config) (Result, erro
 	a.Image, a.InstanceType, a.Region = cfg.Image, cfg.InstanceType, cfg.Region
 	a.ModelData = cfg.ModelData
 	analyse(a, cfg)
-	return judge(a), nil
+	return SuppressInline(judge(a), a.memberFiles()), nil
 }
 
 // analyse fills in what the checks need beyond the index: the environment,
@@ -216,6 +216,16 @@ func judge(a *Archive) Result {
 	res.Expected = append(res.Expected, slices.CompactFunc(a.Expected, func(x, y ExpectedFile) bool { return x == y })...)
 	res.Handlers = append(res.Handlers, handlerViews(a)...)
 	return res
+}
+
+// memberFiles returns the content of the members that were read, by the
+// path their findings carry.
+func (a *Archive) memberFiles() map[string][]byte {
+	out := make(map[string][]byte, len(a.Files))
+	for p, b := range a.Files {
+		out[a.Member(p)] = b
+	}
+	return out
 }
 
 // hasFile reports whether the archive holds a regular file at p.

@@ -80,6 +80,7 @@ func Summarize(results []Result) Summary {
 		if r.Error != "" {
 			s.Failed++
 		}
+		s.Suppressed += len(r.Suppressed)
 		for _, f := range r.Findings {
 			switch f.Severity {
 			case Error:
@@ -101,5 +102,6 @@ func (s Summary) Add(o Summary) Summary {
 	s.Errors += o.Errors
 	s.Warnings += o.Warnings
 	s.Infos += o.Infos
+	s.Suppressed += o.Suppressed
 	return s
 }

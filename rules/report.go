@@ -46,6 +46,11 @@ type Result struct {
 	// of a model definition, or the --image, --env and --instance-type
 	// flags); nil for an artifact judged without one.
 	Container *deploy.ContainerView `json:"container,omitempty"`
+	// Suppressed are the findings an ignore comment, an ignore entry of the
+	// configuration or the baseline suppressed, sorted like Findings; they
+	// count for neither --fail-on nor the severity totals. Absent when
+	// there are none.
+	Suppressed []SuppressedFinding `json:"suppressed,omitempty"`
 }
 
 // WithEmptyLists returns r with its nil lists made empty, so that the JSON
@@ -98,6 +103,8 @@ type Summary struct {
 	Errors    int `json:"errors"`
 	Warnings  int `json:"warnings"`
 	Infos     int `json:"infos"`
+	// Suppressed counts the suppressed findings; absent when there are none.
+	Suppressed int `json:"suppressed,omitempty"`
 }
 
 // Role is what an entry is for.

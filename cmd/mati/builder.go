@@ -47,9 +47,10 @@ Example:
    mati builder --format json --fail-on warning model_step.py`,
 			exitOK, exitFindings, exitUsage, exitNotInspected),
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table or json", Category: catOutput},
+			&cli.StringFlag{Name: "format", Value: "table", Usage: formatUsage(builderFormats), Category: catOutput},
 			failOnFlag(),
 			noColorFlag(),
+			policyFlags()[0], policyFlags()[1], policyFlags()[3],
 		},
 		Action: e.builder,
 	}
@@ -64,9 +65,12 @@ type builderOptions struct {
 
 // builder is the action of "mati builder".
 func (e *env) builder(c *cli.Context) error {
+	if err := e.loadPolicy(c, builderFormats); err != nil {
+		return err
+	}
 	opts := builderOptions{format: c.String("format"), color: e.useColor(e.stdout, c.Bool("no-color"))}
-	if opts.format != "table" && opts.format != "json" {
-		return usageError("use --format table or --format json", "unknown format %q", opts.format)
+	if !slices.Contains(builderFormats, opts.format) {
+		return formatError(builderFormats, opts.format)
 	}
 	failOn, err := failOnFromFlags(c)
 	if err != nil {
@@ -84,12 +88,17 @@ func (e *env) builder(c *cli.Context) error {
 	for _, p := range paths {
 		report.Artifacts = append(report.Artifacts, e.checkBuilderPath(p)...)
 	}
+	for i, a := range report.Artifacts {
+		report.Artifacts[i] = e.pol.apply(a)
+	}
 	report.Summary = rules.Summarize(report.Artifacts)
 	switch opts.format {
 	case "json":
 		err = renderJSON(e.stdout, report)
+	case "sarif", "github", "text":
+		err = e.renderCI(e.stdout, opts.format, report)
 	default:
-		err = renderBuilderTable(e.stdout, report, tableOptions{Color: opts.color})
+		err = renderBuilderTable(e.stdout, display(report, e.pol.showSuppressed()), tableOptions{Color: opts.color})
 	}
 	if err != nil {
 		return fmt.Errorf("failed to write the report: %w", err)

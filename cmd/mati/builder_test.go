@@ -37,7 +37,7 @@ func TestBuilderExitCodes(t *testing.T) {
 		{name: "fail-on never", args: []string{"builder_role_missing.py", "--fail-on", "never"}, wantCode: exitOK},
 		{name: "missing file beats findings", args: []string{"builder_role_missing.py", "nope.py"}, wantCode: exitNotInspected, wantErr: `mati: error: failed to read "nope.py"`},
 		{name: "no path", args: nil, wantCode: exitUsage, wantErr: "no path given"},
-		{name: "bad format", args: []string{"--format", "sarif", "builder_xgboost_good.py"}, wantCode: exitUsage, wantErr: `unknown format "sarif"`},
+		{name: "bad format", args: []string{"--format", "xml", "builder_xgboost_good.py"}, wantCode: exitUsage, wantErr: `unknown format "xml"`},
 		{name: "bad fail-on", args: []string{"--fail-on", "fatal", "builder_xgboost_good.py"}, wantCode: exitUsage, wantErr: `unknown --fail-on value "fatal"`},
 	}
 	for _, tt := range tests {

@@ -26,11 +26,12 @@ const (
 // checkCommand is "mati check [flags] ARTIFACT...".
 func (e *env) checkCommand() *cli.Command {
 	flags := []cli.Flag{
-		&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table or json", Category: catOutput},
+		&cli.StringFlag{Name: "format", Value: "table", Usage: formatUsage(checkFormats), Category: catOutput},
 		failOnFlag(),
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list every entry, directories included", Category: catOutput},
 		noColorFlag(),
 	}
+	flags = append(flags, policyFlags()...)
 	flags = append(flags, deploymentFlags()...)
 	flags = append(flags, modelFlags()...)
 	flags = append(flags, s3Flags()...)
@@ -115,6 +116,9 @@ type s3Settings struct {
 
 // check is the action of "mati check".
 func (e *env) check(c *cli.Context) error {
+	if err := e.loadPolicy(c, checkFormats); err != nil {
+		return err
+	}
 	opts, err := e.checkFlags(c)
 	if err != nil {
 		return err
@@ -149,8 +153,10 @@ func (e *env) check(c *cli.Context) error {
 	switch opts.format {
 	case "json":
 		err = renderJSON(e.stdout, report)
+	case "sarif", "github", "text", "baseline":
+		err = e.renderCI(e.stdout, opts.format, report)
 	default:
-		err = renderTable(e.stdout, report, tableOptions{Color: opts.color, Verbose: opts.verbose})
+		err = renderTable(e.stdout, display(report, e.pol.showSuppressed()), tableOptions{Color: opts.color, Verbose: opts.verbose})
 	}
 	if err != nil {
 		return fmt.Errorf("failed to write the report: %w", err)
@@ -185,8 +191,8 @@ func (e *env) checkFlags(c *cli.Context) (checkOptions, error) {
 		format:  c.String("format"),
 		verbose: c.Bool("verbose"),
 	}
-	if opts.format != "table" && opts.format != "json" {
-		return opts, usageError("use --format table or --format json", "unknown format %q", opts.format)
+	if !slices.Contains(checkFormats, opts.format) && !(opts.format == "baseline" && c.Command.Name == "baseline") {
+		return opts, formatError(checkFormats, opts.format)
 	}
 	failOn, err := failOnFromFlags(c)
 	if err != nil {

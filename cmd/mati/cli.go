@@ -142,6 +142,8 @@ type env struct {
 	version string
 	// colorOK reports whether w can show colour (a terminal).
 	colorOK func(w io.Writer) bool
+	// pol is the configuration and suppressions of the run (policy.go).
+	pol *policyState
 }
 
 // run runs mati with args (without the program name) and returns the exit
@@ -209,6 +211,11 @@ func (e *env) newApp() *cli.App {
 			e.rulesCommand(),
 			e.builderCommand(),
 			e.scanCommand(),
+			e.baselineCommand(),
+			e.preCommitCommand(),
+			e.versionCommand(),
+			e.completionCommand(),
+			e.manCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {
@@ -222,6 +229,7 @@ func (e *env) newApp() *cli.App {
 	}
 	for _, c := range app.Commands {
 		c.OnUsageError = onUsageError
+		addEnvVars(c)
 	}
 	return app
 }

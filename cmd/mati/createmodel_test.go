@@ -175,7 +175,7 @@ func TestRenderJSONOptionalFields(t *testing.T) {
 
 // TestJSONArtifactFields checks that an artifact of the JSON document has
 // the fields README's "The JSON document" lists, in order, and then the
-// optional cached and container.
+// optional cached, container and suppressed.
 func TestJSONArtifactFields(t *testing.T) {
 	var names []string
 	typ := reflect.TypeOf(rules.Result{})
@@ -183,7 +183,7 @@ func TestJSONArtifactFields(t *testing.T) {
 		names = append(names, typ.Field(i).Tag.Get("json"))
 	}
 	want := []string{"source", "framework", "framework_reason", "format", "total_size", "entries", "expected", "handlers",
-		"findings", "error", "cached,omitempty", "container,omitempty"}
+		"findings", "error", "cached,omitempty", "container,omitempty", "suppressed,omitempty"}
 	if d := cmp.Diff(want, names); d != "" {
 		t.Errorf("rules.Result JSON fields (-want +got):\n%s", d)
 	}

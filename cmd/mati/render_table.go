@@ -315,6 +315,9 @@ func summaryLine(s rules.Summary) string {
 	if s.Failed > 0 {
 		line += fmt.Sprintf(", %d not inspected", s.Failed)
 	}
+	if s.Suppressed > 0 {
+		line += fmt.Sprintf(", suppressed: %d", s.Suppressed)
+	}
 	return line
 }
 

@@ -54,7 +54,7 @@ const maxS3Jobs = 32
 // scanCommand is "mati scan [flags] LOCATION...".
 func (e *env) scanCommand() *cli.Command {
 	flags := []cli.Flag{
-		&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table, json, or jsonl (one artifact a line, written as each finishes)", Category: catOutput},
+		&cli.StringFlag{Name: "format", Value: "table", Usage: formatUsage(scanFormats) + " (jsonl: one artifact a line, written as each finishes)", Category: catOutput},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` instead of standard output", Category: catOutput},
 		failOnFlag(),
 		noColorFlag(),
@@ -71,6 +71,7 @@ func (e *env) scanCommand() *cli.Command {
 	flags = append(flags, sagemakerScanFlags()...)
 	flags = append(flags, s3Flags()...)
 	flags = append(flags, limitFlags()...)
+	flags = append(flags, policyFlags()...)
 	return &cli.Command{
 		Name:        "scan",
 		Usage:       "judge every artifact under folders or S3 prefixes",
@@ -123,8 +124,8 @@ type scanOptions struct {
 func (e *env) scanFlags(c *cli.Context) (scanOptions, error) {
 	var opts scanOptions
 	format := c.String("format")
-	if format != "table" && format != "json" && format != "jsonl" {
-		return opts, usageError("use --format table, json or jsonl", "unknown format %q", format)
+	if !slices.Contains(scanFormats, format) {
+		return opts, formatError(scanFormats, format)
 	}
 	// The other flags are check's, validated as check validates them; its
 	// format check knows only table and json, so it is given one of those.
@@ -220,6 +221,9 @@ func defaultJobs(usesS3 bool) int {
 
 // scan is the action of "mati scan".
 func (e *env) scan(c *cli.Context) error {
+	if err := e.loadPolicy(c, scanFormats); err != nil {
+		return err
+	}
 	opts, err := e.scanFlags(c)
 	if err != nil {
 		return err
@@ -265,7 +269,7 @@ func (e *env) scan(c *cli.Context) error {
 		out = f
 	}
 
-	st := &scanState{opts: opts, out: out, stderr: e.stderr}
+	st := &scanState{opts: opts, out: out, stderr: e.stderr, pol: e.pol, ci: e.renderCI}
 	if opts.progress {
 		st.bar = newScanBar(e.stderr)
 	}
@@ -413,6 +417,11 @@ type scanState struct {
 	finished int
 	bytes    int64
 
+	// pol is applied to each outcome; ci renders the sarif, github and
+	// text formats.
+	pol *policyState
+	ci  func(w io.Writer, format string, r rules.Report) error
+
 	artifacts []scanArtifact
 	summary   rules.Summary
 	cached    int
@@ -447,6 +456,7 @@ func (s *scanState) done(o scan.Outcome) {
 			printError(s.stderr, fmt.Errorf("failed to inspect %q: %w", o.Item.Ref, o.Err))
 		}
 	}
+	o.Result = s.pol.apply(o.Result)
 	a := scanArtifact{Result: o.Result, size: o.Item.Size}
 	a.Cached = o.Cached
 	if t, ok := o.Item.Data.(target); ok {
@@ -510,7 +520,18 @@ func (s *scanState) render() error {
 	case "json":
 		return renderJSONCompact(s.out, r.report())
 	case "table":
+		if s.pol.showSuppressed() {
+			for i, a := range r.Artifacts {
+				r.Artifacts[i].Result = display(rules.Report{Artifacts: []rules.Result{a.Result}}, true).Artifacts[0]
+			}
+		}
 		return renderScanTable(s.out, r, scanTableOptions{Color: s.opts.color, Cached: s.cached})
+	case "sarif", "github", "text":
+		rep := rules.Report{SchemaVersion: rules.SchemaVersion, Artifacts: make([]rules.Result, len(r.Artifacts)), Summary: r.Summary}
+		for i, a := range r.Artifacts {
+			rep.Artifacts[i] = a.Result
+		}
+		return s.ci(s.out, s.opts.format, rep)
 	}
 	return nil
 }

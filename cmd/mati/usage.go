@@ -15,7 +15,13 @@ Usage:
    mati cat [flags] ARTIFACT MEMBER  write one member to standard output
    mati builder [flags] PATH...      judge SageMaker Pipelines step builders
    mati rules [--format FORMAT]      list the rules
-   mati --version                    print the version
+   mati baseline [flags] TARGET...   record the current findings for --baseline
+   mati completion bash|zsh|fish     print a shell completion script
+   mati version                      print the version (also mati --version)
+
+Every flag can also be set as MATI_<FLAG> (MATI_FAIL_ON=warning), and
+.mati.yaml, found from the working directory up to the repository root,
+gives defaults (--config FILE, --no-config).
 
 An ARTIFACT is a model.tar.gz, a plain .tar, a model folder, - for standard
 input, or s3://bucket/key.
