@@ -45,6 +45,9 @@ func wantsContent(p string) bool {
 		return depth <= 3
 	case strings.HasSuffix(base, ".json"):
 		return depth <= 1
+	case base == "serving.properties", base == "config.pbtxt":
+		// LMI and Triton configuration (stacks.go).
+		return depth <= 1
 	}
 	return false
 }
@@ -55,7 +58,7 @@ func wantsContent(p string) bool {
 func mustRead(p string) bool {
 	base := path.Base(p)
 	return strings.HasSuffix(base, ".py") || dependencyNames[base] ||
-		base == "config.json" || base == "model_index.json" || strings.HasSuffix(base, ".index.json")
+		base == "config.json" || base == "serving.properties" || base == "config.pbtxt" || base == "model_index.json" || strings.HasSuffix(base, ".index.json")
 }
 
 // collect walks the source once and returns the archive's index with the

@@ -49,7 +49,13 @@ func Catalog() []Rule {
 		safetensorsInvalidRule,
 		weightsShardMissingRule,
 		// Frameworks.
+		multiModelLayoutInvalidRule,
+		servingPropertiesInvalidRule,
+		teiModelInvalidRule,
 		tensorflowVersionDirMissingRule,
+		tgiTokenLimitsInvalidRule,
+		torchServeArchiveInvalidRule,
+		tritonRepositoryInvalidRule,
 		xgboostModelInvalidRule,
 		xgboostStrayTopLevelFileRule,
 		// Deployment configuration.
@@ -57,6 +63,7 @@ func Catalog() []Rule {
 		envSubmitDirectoryUnusedRule,
 		envUnknownVariableRule,
 		envValueInvalidRule,
+		gpuCountExceedsInstanceRule,
 		imageAccountUnknownRule,
 		imageDependencyConflictRule,
 		imageFrameworkMismatchRule,
