@@ -290,6 +290,16 @@ func CheckEnvValue(name, value string) error {
 	return fmt.Errorf("%w: %s=%q: want %s", ErrInvalidEnvValue, name, value, v.Kind)
 }
 
+// CheckEnvKind returns an error wrapping [ErrInvalidEnvValue] when value is
+// not of kind, for a variable name that a serving stack reads outside the
+// known prefixes (TGI's MAX_TOTAL_TOKENS, say).
+func CheckEnvKind(name, value string, kind ValueKind) error {
+	if kind.accepts(value) {
+		return nil
+	}
+	return fmt.Errorf("%w: %s=%q: want %s", ErrInvalidEnvValue, name, value, kind)
+}
+
 // strToBoolWords are the words Python's strtobool accepts.
 var strToBoolWords = []string{"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"}
 

@@ -1,9 +1,6 @@
 package rules
 
-import (
-	"path"
-	"strings"
-)
+import "path"
 
 var torchServeArchiveInvalid = Meta{
 	ID:       "torchserve-archive-invalid",
@@ -18,11 +15,9 @@ var torchServeArchiveInvalidRule = Rule{Meta: torchServeArchiveInvalid, Check: f
 	}
 	m := a.torchServe()
 	if m == nil {
-		for _, p := range a.regularFiles() {
-			if !strings.Contains(p, "/") && strings.HasSuffix(p, ".mar") {
-				return []Finding{a.Finding(torchServeArchiveInvalid, p, 0, 0,
-					"%q is a packed TorchServe archive: the container serves the folder /opt/ml/model and never unzips it", p)}
-			}
+		if p := a.packedMar(); p != "" {
+			return []Finding{a.Finding(torchServeArchiveInvalid, p, 0, 0,
+				"%q is a packed TorchServe archive: the container serves the folder /opt/ml/model and never unzips it", p)}
 		}
 		return nil
 	}

@@ -162,7 +162,7 @@ func (a *Archive) ruleCheck(r Rule) func(*Archive) []Finding {
 	if r.ID == requirementsMissing.ID && a.multiModel() && slices.Contains(frameworks, a.fw) {
 		return func(a *Archive) []Finding { return append(r.Check(a), multiModelRequirements(a)...) }
 	}
-	if a.fw == &pytorchFramework && a.torchServe() != nil {
+	if a.fw == &pytorchFramework && (a.torchServe() != nil || a.packedMar() != "") {
 		if c, ok := torchServeChecks[r.ID]; ok {
 			return c
 		}

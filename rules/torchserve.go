@@ -60,13 +60,13 @@ func (a *Archive) torchServe() *marManifest {
 // torchServeChecks replace generic rules for a PyTorch artifact that is an
 // exploded .mar: its handler replaces the toolkit's.
 var torchServeChecks = map[string]func(*Archive) []Finding{
-	modelFileMissing.ID:   nil, // torchserve-archive-invalid: no weights for a built-in handler
+	modelFileMissing.ID:   nil, // torchserve-archive-invalid: no weights, or a packed .mar
 	handlerMissing.ID:     nil,
 	handlerDefaultUsed.ID: nil,
 	nestedRoot.ID:         nil,
 	requirementsMissing.ID: func(a *Archive) []Finding {
 		m := a.torchServe()
-		if m.err != nil || m.Model.RequirementsFile == "" || a.hasFile("code/requirements.txt") {
+		if m == nil || m.err != nil || m.Model.RequirementsFile == "" || a.hasFile("code/requirements.txt") {
 			return nil
 		}
 		return []Finding{a.Finding(requirementsMissing, m.path, 0, 0,
@@ -88,4 +88,14 @@ func handlerModule(h string) string {
 func isBuiltinTorchHandler(h string) bool {
 	mod, _, _ := strings.Cut(h, ":")
 	return slices.Contains(torchServeBuiltinHandlers, strings.TrimSuffix(mod, ".py"))
+}
+
+// packedMar returns a packed .mar at the root, "" if there is none.
+func (a *Archive) packedMar() string {
+	for _, p := range a.regularFiles() {
+		if !strings.Contains(p, "/") && strings.HasSuffix(p, ".mar") {
+			return p
+		}
+	}
+	return ""
 }
