@@ -51,6 +51,9 @@ const (
 	KindSubmitDirectory
 	// KindPortRange is "<low>-<high>".
 	KindPortRange
+	// KindTritonInferenceType is "infer", "generate" or "generate_stream"
+	// (the Triton image's SAGEMAKER_TRITON_INFERENCE_TYPE).
+	KindTritonInferenceType
 )
 
 // String returns the kind as the error messages describe it.
@@ -72,6 +75,8 @@ func (k ValueKind) String() string {
 		return `"/opt/ml/model/code" or an s3:// URI of a sourcedir.tar.gz`
 	case KindPortRange:
 		return `a port range such as "10000-10999"`
+	case KindTritonInferenceType:
+		return `"infer", "generate" or "generate_stream"`
 	}
 	return "any value"
 }
@@ -137,6 +142,30 @@ var knownEnv = map[string]ValueKind{
 	"SAGEMAKER_GUNICORN_THREADS":              KindPositiveInt,
 	"SAGEMAKER_GUNICORN_WORKER_CLASS":         KindAny,
 	"SAGEMAKER_GUNICORN_LOGLEVEL":             KindAny,
+	// LMI (DJL Serving): ModelInfo.java, PyEnv.java.
+	"SAGEMAKER_NUM_MODEL_WORKERS":            KindPositiveInt,
+	"SAGEMAKER_STARTUP_TIMEOUT":              KindInt,
+	"SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS": KindInt,
+	// Triton (triton-inference-server/server docker/sagemaker/serve).
+	"SAGEMAKER_TRITON_DEFAULT_MODEL_NAME":          KindAny,
+	"SAGEMAKER_TRITON_INFERENCE_TYPE":              KindTritonInferenceType,
+	"SAGEMAKER_TRITON_OVERRIDE_PING_MODE":          KindAny,
+	"SAGEMAKER_TRITON_DISABLE_MODEL_NAMESPACING":   KindAny,
+	"SAGEMAKER_TRITON_ALLOW_GRPC":                  KindAny,
+	"SAGEMAKER_TRITON_ALLOW_METRICS":               KindAny,
+	"SAGEMAKER_TRITON_METRICS_PORT":                KindPositiveInt,
+	"SAGEMAKER_TRITON_GRPC_PORT":                   KindPositiveInt,
+	"SAGEMAKER_TRITON_BUFFER_MANAGER_THREAD_COUNT": KindInt,
+	"SAGEMAKER_TRITON_THREAD_COUNT":                KindInt,
+	"SAGEMAKER_TRITON_LOG_VERBOSE":                 KindAny,
+	"SAGEMAKER_TRITON_LOG_INFO":                    KindAny,
+	"SAGEMAKER_TRITON_LOG_WARNING":                 KindAny,
+	"SAGEMAKER_TRITON_LOG_ERROR":                   KindAny,
+	"SAGEMAKER_TRITON_SHM_DEFAULT_BYTE_SIZE":       KindInt,
+	"SAGEMAKER_TRITON_SHM_GROWTH_BYTE_SIZE":        KindInt,
+	"SAGEMAKER_TRITON_TENSORFLOW_VERSION":          KindAny,
+	"SAGEMAKER_TRITON_MODEL_LOAD_GPU_LIMIT":        KindAny,
+	"SAGEMAKER_TRITON_ADDITIONAL_ARGS":             KindAny,
 	// SageMaker and the large-model containers.
 	"SM_NUM_GPUS":        KindInt,
 	"SM_NUM_CPUS":        KindInt,
@@ -261,6 +290,16 @@ func CheckEnvValue(name, value string) error {
 	return fmt.Errorf("%w: %s=%q: want %s", ErrInvalidEnvValue, name, value, v.Kind)
 }
 
+// CheckEnvKind returns an error wrapping [ErrInvalidEnvValue] when value is
+// not of kind, for a variable name that a serving stack reads outside the
+// known prefixes (TGI's MAX_TOTAL_TOKENS, say).
+func CheckEnvKind(name, value string, kind ValueKind) error {
+	if kind.accepts(value) {
+		return nil
+	}
+	return fmt.Errorf("%w: %s=%q: want %s", ErrInvalidEnvValue, name, value, kind)
+}
+
 // strToBoolWords are the words Python's strtobool accepts.
 var strToBoolWords = []string{"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"}
 
@@ -312,6 +351,8 @@ func (k ValueKind) accepts(value string) bool {
 		l, err1 := pyInt(lo)
 		h, err2 := pyInt(hi)
 		return err1 == nil && err2 == nil && l > 0 && l <= h && h < 65536
+	case KindTritonInferenceType:
+		return value == "infer" || value == "generate" || value == "generate_stream"
 	}
 	return true
 }

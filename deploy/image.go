@@ -52,14 +52,17 @@ type Repository struct {
 	// Name is the ECR repository name, e.g. "pytorch-inference".
 	Name string
 	// Family is the kind of serving stack: "xgboost", "sklearn", "pytorch",
-	// "tensorflow", "huggingface", "tgi" or "djl".
+	// "tensorflow", "huggingface", "tgi", "djl" (LMI), "tei", "triton",
+	// "mxnet", or "builtin" for a SageMaker built-in algorithm.
 	Family string
 	// Serves lists the artifact frameworks the image can serve ("xgboost",
-	// "sklearn", "pytorch", "tensorflow", "huggingface").
+	// "sklearn", "pytorch", "tensorflow", "huggingface", and the serving
+	// stacks "lmi", "tgi", "tei", "triton", "mxnet"; "builtin" for a built-in
+	// algorithm, which serves only its own training output).
 	Serves []string
 	// Registry names the set of publishing accounts: "dlc" (Deep Learning
-	// Containers), "first-party" (SageMaker's own XGBoost and scikit-learn) or
-	// "legacy-framework".
+	// Containers), "first-party" (SageMaker's own XGBoost and scikit-learn,
+	// and TEI), "algorithms" (the built-in algorithms) or "legacy-framework".
 	Registry string
 	// Arch is "arm64" for Graviton images, "" for x86-64.
 	Arch string

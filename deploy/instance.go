@@ -103,6 +103,12 @@ type InstanceType struct {
 	Accelerator Accelerator
 	// Graviton says whether the instance has an arm64 Graviton CPU.
 	Graviton bool
+	// GPUs is the number of NVIDIA GPUs of the instance type; 0 for a CPU
+	// instance, and for a GPU size the table does not list (see GPUsKnown).
+	GPUs int
+	// GPUsKnown says whether GPUs comes from the table: true for every
+	// instance without NVIDIA GPUs (0) and for the listed GPU sizes.
+	GPUsKnown bool
 }
 
 // ParseInstanceType parses a SageMaker instance type such as "ml.m5.large".
@@ -139,5 +145,40 @@ func ParseInstanceType(s string) (InstanceType, error) {
 	if !sizeRE.MatchString(size) {
 		return invalid("unknown instance size %q", size)
 	}
-	return InstanceType{Name: s, Family: fam, Size: size, Accelerator: f.accel, Graviton: f.graviton}, nil
+	it := InstanceType{Name: s, Family: fam, Size: size, Accelerator: f.accel, Graviton: f.graviton}
+	if spec, ok := instanceSizes[fam+"."+size]; ok {
+		it.GPUs, it.GPUsKnown = spec.gpus, true
+	} else if f.accel != AcceleratorNVIDIA {
+		it.GPUsKnown = true
+	}
+	return it, nil
+}
+
+// instanceSize is what the table knows about one instance type.
+type instanceSize struct {
+	// gpus is the number of NVIDIA GPUs.
+	gpus int
+}
+
+// instanceSizes are the SageMaker hosting instance types, by "family.size",
+// from the SageMaker pricing page's instance details (accelerated computing).
+// It is the one table of per-type facts: more columns go into instanceSize.
+var instanceSizes = map[string]instanceSize{
+	"p2.xlarge": {gpus: 1}, "p2.8xlarge": {gpus: 8}, "p2.16xlarge": {gpus: 16},
+	"p3.2xlarge": {gpus: 1}, "p3.8xlarge": {gpus: 4}, "p3.16xlarge": {gpus: 8},
+	"p3dn.24xlarge": {gpus: 8},
+	"p4d.24xlarge":  {gpus: 8}, "p4de.24xlarge": {gpus: 8},
+	"p5.48xlarge": {gpus: 8}, "p5e.48xlarge": {gpus: 8}, "p5en.48xlarge": {gpus: 8},
+	"p6-b200.48xlarge": {gpus: 8},
+	"g4dn.xlarge":      {gpus: 1}, "g4dn.2xlarge": {gpus: 1}, "g4dn.4xlarge": {gpus: 1}, "g4dn.8xlarge": {gpus: 1},
+	"g4dn.16xlarge": {gpus: 1}, "g4dn.12xlarge": {gpus: 4},
+	"g5.xlarge": {gpus: 1}, "g5.2xlarge": {gpus: 1}, "g5.4xlarge": {gpus: 1}, "g5.8xlarge": {gpus: 1},
+	"g5.16xlarge": {gpus: 1}, "g5.12xlarge": {gpus: 4}, "g5.24xlarge": {gpus: 4}, "g5.48xlarge": {gpus: 8},
+	"g6.xlarge": {gpus: 1}, "g6.2xlarge": {gpus: 1}, "g6.4xlarge": {gpus: 1}, "g6.8xlarge": {gpus: 1},
+	"g6.16xlarge": {gpus: 1}, "g6.12xlarge": {gpus: 4}, "g6.24xlarge": {gpus: 4}, "g6.48xlarge": {gpus: 8},
+	"g6e.xlarge": {gpus: 1}, "g6e.2xlarge": {gpus: 1}, "g6e.4xlarge": {gpus: 1}, "g6e.8xlarge": {gpus: 1},
+	"g6e.16xlarge": {gpus: 1}, "g6e.12xlarge": {gpus: 4}, "g6e.24xlarge": {gpus: 4}, "g6e.48xlarge": {gpus: 8},
+	"gr6.4xlarge": {gpus: 1}, "gr6.8xlarge": {gpus: 1},
+	"g5g.xlarge": {gpus: 1}, "g5g.2xlarge": {gpus: 1}, "g5g.4xlarge": {gpus: 1}, "g5g.8xlarge": {gpus: 1},
+	"g5g.16xlarge": {gpus: 2},
 }

@@ -14,17 +14,17 @@ func TestParseInstanceType(t *testing.T) {
 		in   string
 		want InstanceType
 	}{
-		{name: "cpu", in: "ml.m5.large", want: InstanceType{Family: "m5", Size: "large"}},
-		{name: "burstable", in: "ml.t2.medium", want: InstanceType{Family: "t2", Size: "medium"}},
-		{name: "nvidia", in: "ml.g5.2xlarge", want: InstanceType{Family: "g5", Size: "2xlarge", Accelerator: AcceleratorNVIDIA}},
-		{name: "nvidia p4d", in: "ml.p4d.24xlarge", want: InstanceType{Family: "p4d", Size: "24xlarge", Accelerator: AcceleratorNVIDIA}},
-		{name: "family with a dash", in: "ml.p6-b200.48xlarge", want: InstanceType{Family: "p6-b200", Size: "48xlarge", Accelerator: AcceleratorNVIDIA}},
-		{name: "amd gpu", in: "ml.g4ad.xlarge", want: InstanceType{Family: "g4ad", Size: "xlarge", Accelerator: AcceleratorAMD}},
-		{name: "inferentia", in: "ml.inf1.xlarge", want: InstanceType{Family: "inf1", Size: "xlarge", Accelerator: AcceleratorInferentia}},
-		{name: "inferentia2", in: "ml.inf2.48xlarge", want: InstanceType{Family: "inf2", Size: "48xlarge", Accelerator: AcceleratorInferentia2}},
-		{name: "trainium", in: "ml.trn1.32xlarge", want: InstanceType{Family: "trn1", Size: "32xlarge", Accelerator: AcceleratorTrainium}},
-		{name: "graviton", in: "ml.c7g.xlarge", want: InstanceType{Family: "c7g", Size: "xlarge", Graviton: true}},
-		{name: "graviton nvidia", in: "ml.g5g.xlarge", want: InstanceType{Family: "g5g", Size: "xlarge", Accelerator: AcceleratorNVIDIA, Graviton: true}},
+		{name: "cpu", in: "ml.m5.large", want: InstanceType{Family: "m5", Size: "large", GPUsKnown: true}},
+		{name: "burstable", in: "ml.t2.medium", want: InstanceType{Family: "t2", Size: "medium", GPUsKnown: true}},
+		{name: "nvidia", in: "ml.g5.2xlarge", want: InstanceType{Family: "g5", Size: "2xlarge", Accelerator: AcceleratorNVIDIA, GPUs: 1, GPUsKnown: true}},
+		{name: "nvidia p4d", in: "ml.p4d.24xlarge", want: InstanceType{Family: "p4d", Size: "24xlarge", Accelerator: AcceleratorNVIDIA, GPUs: 8, GPUsKnown: true}},
+		{name: "family with a dash", in: "ml.p6-b200.48xlarge", want: InstanceType{Family: "p6-b200", Size: "48xlarge", Accelerator: AcceleratorNVIDIA, GPUs: 8, GPUsKnown: true}},
+		{name: "amd gpu", in: "ml.g4ad.xlarge", want: InstanceType{Family: "g4ad", Size: "xlarge", Accelerator: AcceleratorAMD, GPUsKnown: true}},
+		{name: "inferentia", in: "ml.inf1.xlarge", want: InstanceType{Family: "inf1", Size: "xlarge", Accelerator: AcceleratorInferentia, GPUsKnown: true}},
+		{name: "inferentia2", in: "ml.inf2.48xlarge", want: InstanceType{Family: "inf2", Size: "48xlarge", Accelerator: AcceleratorInferentia2, GPUsKnown: true}},
+		{name: "trainium", in: "ml.trn1.32xlarge", want: InstanceType{Family: "trn1", Size: "32xlarge", Accelerator: AcceleratorTrainium, GPUsKnown: true}},
+		{name: "graviton", in: "ml.c7g.xlarge", want: InstanceType{Family: "c7g", Size: "xlarge", Graviton: true, GPUsKnown: true}},
+		{name: "graviton nvidia", in: "ml.g5g.xlarge", want: InstanceType{Family: "g5g", Size: "xlarge", Accelerator: AcceleratorNVIDIA, Graviton: true, GPUs: 1, GPUsKnown: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -69,6 +69,9 @@ type Archive struct {
 	// HiddenAfterEnd says a valid header follows the archive's end (a lone
 	// zero block): those entries are never extracted.
 	HiddenAfterEnd bool
+	// MultiModel says the artifact is judged as one model of a multi-model
+	// endpoint (mati scan --multi-model, or a multi-model prefix).
+	MultiModel bool
 	// ReadErr is the error that stopped the walk early (corrupt gzip or tar,
 	// a limit), nil if the whole artifact was read.
 	ReadErr error

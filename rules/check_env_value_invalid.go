@@ -17,6 +17,12 @@ var envValueInvalidRule = Rule{Meta: envValueInvalid, Check: func(a *Archive) []
 		if err := deploy.CheckEnvValue(k, a.Env[k]); err != nil {
 			fs = append(fs, a.Finding(envValueInvalid, "", 0, 0, "%v", err))
 		}
+		// A serving stack's own variables (Framework.Env).
+		if kind, ok := a.fw.stackEnv(k); ok {
+			if err := deploy.CheckEnvKind(k, a.Env[k], kind); err != nil {
+				fs = append(fs, a.Finding(envValueInvalid, "", 0, 0, "%v", err))
+			}
+		}
 	}
 	return fs
 }}

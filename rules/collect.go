@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"strings"
 	"sync"
 
@@ -46,6 +47,30 @@ type extractor struct {
 var extractors = []extractor{
 	{name: "inference script (Archive.Script)", reads: readsScript},
 	{name: "XGBoost JSON models (the model-file scan)", reads: readsTopJSON},
+	{name: "serving stack configuration (stacks.go)", reads: readsStackConfig},
+}
+
+// readsStackConfig declares the configuration files the serving stacks'
+// checks parse: LMI's serving.properties, Triton's config.pbtxt, the
+// Hugging Face config.json that TGI and TEI read, TorchServe's manifest.
+//
+//	serving.properties       -> required
+//	m/config.pbtxt           -> required
+//	config.json              -> required
+//	MAR-INF/MANIFEST.json    -> required
+//	1_Pooling/config.json    -> wanted
+//	a/b/c/config.pbtxt       -> none
+func readsStackConfig(p string) Read {
+	base, depth := path.Base(p), strings.Count(p, "/")
+	switch {
+	case (base == "serving.properties" || base == "config.pbtxt") && depth <= 2:
+		return ReadRequired
+	case p == "config.json" || p == "model_index.json" || p == "MAR-INF/MANIFEST.json":
+		return ReadRequired
+	case strings.HasSuffix(base, ".json") && depth <= 1:
+		return ReadWanted
+	}
+	return ReadNone
 }
 
 // readsScript declares the Python files the inference-script analysis may

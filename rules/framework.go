@@ -5,6 +5,8 @@ import (
 	"path"
 	"strings"
 	"sync"
+
+	"github.com/mati-dev/mati/deploy"
 )
 
 // Framework is what one framework's serving container expects of an
@@ -47,6 +49,14 @@ type Framework struct {
 	// Provided are the top-level Python packages the framework's serving
 	// container already has installed.
 	Provided []string
+	// Env are the variables the serving stack reads that have no prefix
+	// mati checks (TGI's MAX_TOTAL_TOKENS, say), with their value formats;
+	// env-value-invalid judges them. Nil for the toolkit frameworks.
+	Env map[string]deploy.ValueKind
+	// Checks replace generic rules for a serving stack, by rule id: the
+	// stack's check runs under that id; a nil check turns the rule off
+	// (see stacks.go). Nil for the toolkit frameworks.
+	Checks map[string]func(*Archive) []Finding
 }
 
 // Serving is the kind of model server a framework's container runs.
@@ -133,8 +143,9 @@ var frameworks = []*Framework{&huggingfaceFramework, &tensorflowFramework, &xgbo
 
 // FrameworkNames returns the names accepted by --framework.
 func FrameworkNames() []string {
-	names := make([]string, len(frameworks))
-	for i, f := range frameworks {
+	all := allFrameworks()
+	names := make([]string, len(all))
+	for i, f := range all {
 		names[i] = f.Name
 	}
 	return names
@@ -142,7 +153,7 @@ func FrameworkNames() []string {
 
 // lookupFramework returns the framework called name, nil if none.
 func lookupFramework(name string) *Framework {
-	for _, f := range frameworks {
+	for _, f := range allFrameworks() {
 		if f.Name == name {
 			return f
 		}

@@ -32,6 +32,9 @@ type Config struct {
 	// Limits bound the reading of the archive; zero fields take the
 	// defaults.
 	Limits artifact.Limits
+	// MultiModel judges the artifact as one model of a multi-model endpoint
+	// (its image's multi-model container).
+	MultiModel bool
 	// NoModelScan skips the checks on the bytes of model files (pickle
 	// imports, zips, safetensors, npy, XGBoost formats).
 	NoModelScan bool
@@ -58,6 +61,7 @@ func Inspect(ctx context.Context, src artifact.Source, cfg Config) (Result, erro
 	}
 	a.Image, a.InstanceType, a.Region = cfg.Image, cfg.InstanceType, cfg.Region
 	a.ModelData = cfg.ModelData
+	a.MultiModel = cfg.MultiModel
 	analyse(a, cfg)
 	return SuppressInline(judge(a), a.memberFiles()), nil
 }
@@ -143,6 +147,10 @@ func detectFramework(a *Archive, forced string) (string, string) {
 	if forced != "" {
 		return forced, "--framework"
 	}
+	// Serving stacks, built-in and custom images (stacks.go).
+	if name, why := detectStack(a); name != "" {
+		return name, why
+	}
 	for _, f := range frameworks {
 		for _, e := range a.Entries {
 			if e.Type != artifact.TypeFile || !isModelFile(f, e.Path) {
@@ -193,8 +201,9 @@ func judge(a *Archive) Result {
 		Format:          a.Format,
 	}.WithEmptyLists()
 	for _, r := range Catalog() {
-		if r.Check != nil {
-			res.Findings = append(res.Findings, r.findings(r.Check(a))...)
+		// A serving stack may replace or turn off a rule (stacks.go).
+		if check := a.ruleCheck(r); check != nil {
+			res.Findings = append(res.Findings, r.findings(check(a))...)
 		}
 	}
 	res.Findings = SortFindings(res.Findings)

@@ -117,7 +117,7 @@ func fixtureFindings(t *testing.T, fx fixtures.Archive) ([]rules.Finding, error)
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err = rules.Inspect(context.Background(), src, rules.Config{Env: fx.Env, Framework: fx.Framework, Image: fx.Image, InstanceType: fx.InstanceType, Region: fx.Region, ModelData: fx.ModelData})
+		res, err = rules.Inspect(context.Background(), src, rules.Config{Env: fx.Env, Framework: fx.Framework, Image: fx.Image, InstanceType: fx.InstanceType, Region: fx.Region, ModelData: fx.ModelData, MultiModel: fx.MultiModel})
 		if err != nil {
 			return nil, errorWithout(err, p)
 		}

@@ -65,6 +65,7 @@ func (e *env) scanCommand() *cli.Command {
 		&cli.StringFlag{Name: "cache", Usage: "reuse the results kept in `FILE` for unchanged artifacts, and update it", Category: catScan},
 		&cli.StringFlag{Name: "shard", Usage: "scan only shard `K/N` of the artifacts, K from 0 to N-1", Category: catScan},
 		&cli.IntFlag{Name: "shard-count", EnvVars: []string{"MATI_SHARD_COUNT"}, Usage: "the number of shards `N`, the index coming from JOB_COMPLETION_INDEX (Kubernetes) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch)", Category: catScan},
+		&cli.BoolFlag{Name: "multi-model", Usage: "judge every archive as one model of a multi-model endpoint (its image's multi-model container) instead of a single-model artifact", Category: catScan},
 		&cli.StringFlag{Name: "inventory", Usage: "take the keys from the S3 Inventory report `MANIFEST` (manifest.json, local or s3://) instead of listing", Category: catScan},
 	}
 	flags = append(flags, deploymentFlags()...)
@@ -145,6 +146,7 @@ func (e *env) scanFlags(c *cli.Context) (scanOptions, error) {
 	if err := opts.filter.Validate(); err != nil {
 		return opts, usageError("write globs such as '*.tar.gz' or 'models/**/model.tar.gz'", "%v", err)
 	}
+	opts.cfg.MultiModel = c.Bool("multi-model")
 	opts.cache = c.String("cache")
 	opts.inventory = c.String("inventory")
 	opts.locations = c.Args().Slice()

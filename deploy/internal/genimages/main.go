@@ -88,7 +88,7 @@ var (
 var knownProcessors = []string{"cpu", "gpu", "neuron", "neuronx"}
 
 // knownFrameworks are the artifact frameworks a repository may serve.
-var knownFrameworks = []string{"huggingface", "pytorch", "sklearn", "tensorflow", "xgboost"}
+var knownFrameworks = []string{"builtin", "huggingface", "lmi", "mxnet", "pytorch", "sklearn", "tei", "tensorflow", "tgi", "triton", "xgboost"}
 
 // generate returns the formatted Go source of the table described by data;
 // name is the data file's name as written in the header.

@@ -71,8 +71,8 @@ func TestGenerateRejectsBadData(t *testing.T) {
 		},
 		{
 			name:    "unknown framework",
-			data:    `{"registries": {"dlc": {"us-east-1": "763104351884"}}, "repositories": [{"name": "x", "family": "mxnet", "serves": ["mxnet"], "registry": "dlc", "processors": ["cpu"]}]}`,
-			wantErr: `unknown framework "mxnet"`,
+			data:    `{"registries": {"dlc": {"us-east-1": "763104351884"}}, "repositories": [{"name": "x", "family": "caffe", "serves": ["caffe"], "registry": "dlc", "processors": ["cpu"]}]}`,
+			wantErr: `unknown framework "caffe"`,
 		},
 		{
 			name:    "duplicate repository",
