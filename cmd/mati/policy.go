@@ -308,12 +308,3 @@ func suppressionNote(ss []rules.Suppression) string {
 	}
 	return fmt.Sprintf("(suppressed: %s)", s.Justification)
 }
-
-// countSuppressed counts the suppressed findings of rs.
-func countSuppressed(rs []rules.Result) int {
-	n := 0
-	for _, r := range rs {
-		n += len(r.Suppressed)
-	}
-	return n
-}
