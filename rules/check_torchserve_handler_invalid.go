@@ -1,10 +1,9 @@
 package rules
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
+	"path"
 
 	"github.com/mati-dev/mati/inference"
 )
@@ -12,7 +11,7 @@ import (
 var torchserveHandlerInvalid = Meta{
 	ID:       "torchserve-handler-invalid",
 	Severity: Error,
-	Summary:  "The handler named by a TorchServe archive's MAR-INF/MANIFEST.json (in a packed .mar or an exploded one at the root) is missing or does not parse as Python, so TorchServe cannot load the model.",
+	Summary:  "The handler a TorchServe archive's MAR-INF/MANIFEST.json names does not parse as Python (in a packed .mar or an exploded one at the root), or is missing from a packed .mar, so TorchServe cannot load the model; a handler missing from an exploded archive is torchserve-archive-invalid.",
 	Hint:     "rebuild the archive with torch-model-archiver --handler pointing at a handler file that python -m py_compile accepts",
 }
 
@@ -33,29 +32,13 @@ var torchserveHandlerInvalidRule = Rule{Meta: torchserveHandlerInvalid, Check: f
 		}
 	}
 	// An exploded archive: the manifest and handler are members of the
-	// artifact itself.
-	b, ok := a.Files["MAR-INF/MANIFEST.json"]
-	if !ok {
+	// artifact itself. A handler that is missing there is
+	// torchserve-archive-invalid's; this rule reads the one that is present.
+	m := a.torchServe()
+	if m == nil || m.err != nil || m.Model.Handler == "" || isBuiltinTorchHandler(m.Model.Handler) {
 		return fs
 	}
-	var man struct {
-		Model struct {
-			Handler string `json:"handler"`
-		} `json:"model"`
-	}
-	if json.Unmarshal(b, &man) != nil || man.Model.Handler == "" {
-		return fs
-	}
-	file, _, _ := strings.Cut(man.Model.Handler, ":")
-	if !strings.HasSuffix(file, ".py") && a.hasFile(file+".py") {
-		file += ".py"
-	}
-	switch {
-	case !strings.HasSuffix(file, ".py") && !strings.Contains(man.Model.Handler, ":"):
-		// A TorchServe built-in handler (image_classifier, ...).
-	case !a.hasFile(file):
-		fs = append(fs, a.Finding(torchserveHandlerInvalid, "MAR-INF/MANIFEST.json", 0, 0, "the manifest names the handler %q, which is not in the artifact", man.Model.Handler))
-	case a.Files[file] != nil:
+	if file := path.Join(m.root, handlerModule(m.Model.Handler)); a.Files[file] != nil {
 		fs = append(fs, a.handlerSyntax(file, "the handler", a.Files[file], file)...)
 	}
 	return fs
