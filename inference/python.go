@@ -60,6 +60,13 @@ func (e *EncodingError) Unwrap() error { return ErrInvalidUTF8 }
 // A leading UTF-8 byte order mark is skipped: columns on the first line do not
 // count it.
 func Scan(src []byte) (*Script, error) {
+	return ScanNames(src, HandlerNames)
+}
+
+// ScanNames is Scan looking up names instead of HandlerNames: a serving
+// stack whose entry point is another function (DJL Serving's handle) asks
+// for it. Script.Handlers and Script.Nested then hold bindings of names.
+func ScanNames(src []byte, names []string) (*Script, error) {
 	src = pysyntax.TrimBOM(src)
 
 	var encErr error
@@ -82,7 +89,7 @@ func Scan(src []byte) (*Script, error) {
 		handler: map[string]bool{},
 		script:  &Script{Coding: coding(src)},
 	}
-	for _, name := range HandlerNames {
+	for _, name := range names {
 		s.handler[name] = true
 	}
 	root := tree.RootNode()

@@ -761,3 +761,19 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+// TestScanNames checks that ScanNames looks up the names it is given, as
+// getattr on the module finds them, and not HandlerNames.
+func TestScanNames(t *testing.T) {
+	src := []byte("import os\nif os.environ.get('X'):\n    def handle(inputs):\n        return inputs\nclass M:\n    def handle(self, x):\n        return x\ndef model_fn(d):\n    return d\n")
+	s, err := ScanNames(src, []string{"handle"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Handlers) != 1 || s.Handlers[0].Name != "handle" || s.Handlers[0].Line != 3 {
+		t.Errorf("Handlers = %+v, want the module-level handle at line 3 only", s.Handlers)
+	}
+	if len(s.Nested) != 1 || s.Nested[0].Line != 6 {
+		t.Errorf("Nested = %+v, want the method at line 6", s.Nested)
+	}
+}

@@ -21,11 +21,8 @@ import (
 	"strconv"
 	"strings"
 
-	sitter "github.com/tree-sitter/go-tree-sitter"
-
 	"github.com/mati-dev/mati/deploy"
 	"github.com/mati-dev/mati/inference"
-	"github.com/mati-dev/mati/pysyntax"
 )
 
 var lmiFramework = Framework{
@@ -269,7 +266,7 @@ func (a *Archive) lmiScript(m *lmiModel) (string, *inference.Script) {
 	if !ok {
 		return "", nil
 	}
-	s, _ := inference.Scan(b)
+	s, _ := inference.ScanNames(b, []string{"handle"})
 	if s == nil {
 		s = &inference.Script{}
 	}
@@ -284,8 +281,8 @@ func lmiHandleMissing(a *Archive) []Finding {
 	if s == nil {
 		return nil
 	}
-	if bindsAtModuleLevel(a.Files[p], "handle") {
-		return nil
+	if len(s.Handlers) > 0 {
+		return nil // handle is bound at module level, as getattr finds it
 	}
 	return []Finding{a.Finding(handlerMissing, p, 0, 0, "%q defines no module-level handle(inputs): DJL Serving calls the entry point's handle function", p)}
 }
@@ -347,73 +344,4 @@ func (m *lmiModel) parallelDegree(key string) (int, bool, error) {
 		return 0, true, fmt.Errorf("%s is %q, not a positive integer or \"max\"", key, p.value)
 	}
 	return n, true, nil
-}
-
-// bindsAtModuleLevel reports whether the Python source binds name at module
-// level, as getattr on the module finds it: a def (decorated or not), an
-// assignment, or an import, also inside module-level if, try and with
-// blocks. A file that cannot be parsed binds nothing.
-func bindsAtModuleLevel(src []byte, name string) bool {
-	tree, err := pysyntax.Parse(src)
-	if err != nil {
-		return false
-	}
-	defer tree.Close()
-	return blockBinds(tree.RootNode(), src, name, 0)
-}
-
-// blockBinds reports whether a statement of block n binds name; depth
-// bounds the recursion into nested blocks.
-func blockBinds(n *sitter.Node, src []byte, name string, depth int) bool {
-	if depth > 20 {
-		return false
-	}
-	for i := uint(0); i < n.NamedChildCount(); i++ {
-		c := n.NamedChild(i)
-		if c == nil {
-			continue
-		}
-		switch c.Kind() {
-		case "decorated_definition":
-			if d := c.ChildByFieldName("definition"); d != nil && d.Kind() == "function_definition" && fieldText(d, "name", src) == name {
-				return true
-			}
-		case "function_definition", "class_definition":
-			if fieldText(c, "name", src) == name {
-				return true
-			}
-		case "expression_statement":
-			if a := c.NamedChild(0); a != nil && a.Kind() == "assignment" && fieldText(a, "left", src) == name {
-				return true
-			}
-		case "import_from_statement", "import_statement":
-			for j := uint(0); j < c.NamedChildCount(); j++ {
-				d := c.NamedChild(j)
-				if d == nil {
-					continue
-				}
-				bound := d.Utf8Text(src)
-				if d.Kind() == "aliased_import" {
-					bound = fieldText(d, "alias", src)
-				}
-				if bound == name && (j > 0 || c.Kind() == "import_statement") {
-					return true
-				}
-			}
-		case "if_statement", "try_statement", "with_statement", "block", "else_clause", "elif_clause", "except_clause", "finally_clause":
-			if blockBinds(c, src, name, depth+1) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// fieldText returns the source text of n's child field, "" if none.
-func fieldText(n *sitter.Node, field string, src []byte) string {
-	c := n.ChildByFieldName(field)
-	if c == nil {
-		return ""
-	}
-	return c.Utf8Text(src)
 }
