@@ -161,10 +161,9 @@ func readFormatZip(rep *Report, kind Kind, r io.Reader, lim *Limits) error {
 				sources[name] = b
 				kept += len(b)
 			}
-		case strings.HasSuffix(name, "/") || isScannedByZip(name):
-		default:
-			return scanMARMember(rep, name, body, lim)
 		}
+		// Every member's bytes are the zip scanner's (scanZip scans each one
+		// by content, nested model files included): nothing more here.
 		return nil
 	})
 	if mr.Manifest && mr.Handler != "" {
@@ -182,53 +181,6 @@ func readFormatZip(rep *Report, kind Kind, r io.Reader, lim *Limits) error {
 		}
 	}
 	return err
-}
-
-// isScannedByZip says whether the zip scanner walks the member itself.
-func isScannedByZip(name string) bool {
-	return strings.HasSuffix(name, ".pkl") || strings.HasSuffix(name, ".pickle") || strings.HasSuffix(name, ".npy")
-}
-
-// scanMARMember scans one member of a .mar that is a model format and
-// merges what it found, with paths inside the member prefixed by its name.
-func scanMARMember(rep *Report, name string, body io.Reader, lim *Limits) error {
-	br := getReader(body)
-	defer putReader(br)
-	head, _ := br.Peek(SniffLen)
-	kind := Sniff(name, head)
-	switch kind {
-	case KindUnknown:
-		return nil
-	case KindMAR, KindKeras:
-		rep.add(CodeLimit, name, -1, "a %s archive inside the archive was not opened", kind)
-		return nil
-	}
-	sub, err := ScanAs(kind, name, br, -1, *lim)
-	if sub == nil {
-		return err
-	}
-	inner := func(m string) string {
-		if m == "" {
-			return name
-		}
-		return name + "!" + m
-	}
-	for _, im := range sub.Imports {
-		im.Member = inner(im.Member)
-		rep.Imports = append(rep.Imports, im)
-	}
-	for _, p := range sub.Problems {
-		p.Member = inner(p.Member)
-		rep.Problems = append(rep.Problems, p)
-	}
-	rep.Calls += sub.Calls
-	rep.Pickles += sub.Pickles
-	rep.Protocol = max(rep.Protocol, sub.Protocol)
-	var ie *ioError
-	if errors.As(err, &ie) {
-		return err
-	}
-	return nil
 }
 
 // Zip record signatures and flags, as the zip format (APPNOTE.TXT) defines
